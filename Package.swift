@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers are targets and the arrows point one way (docs/architecture.md):
+// git-orchestrate → OrchestrateCLI → OrchestrateCore → OrchestrateGit (only importer of libgit2)
+//                                                    → OrchestrateStore (only importer of GRDB)
+// OrchestrateModel holds the plain value types every layer speaks.
+let package = Package(
+    name: "git-orchestrate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "git-orchestrate", targets: ["git-orchestrate"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "OrchestrateModel"),
+        .target(name: "OrchestrateGit", dependencies: ["CLibgit2", "OrchestrateModel"]),
+        .target(
+            name: "OrchestrateStore",
+            dependencies: ["OrchestrateModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "OrchestrateCore",
+            dependencies: ["OrchestrateModel", "OrchestrateGit", "OrchestrateStore"]
+        ),
+        .target(
+            name: "OrchestrateCLI",
+            dependencies: [
+                "OrchestrateCore", "OrchestrateModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "git-orchestrate", dependencies: ["OrchestrateCLI"]),
+        .target(
+            name: "OrchestrateTestSupport",
+            dependencies: ["OrchestrateModel"],
+            path: "Tests/OrchestrateTestSupport"
+        ),
+        .testTarget(
+            name: "OrchestrateTests",
+            dependencies: [
+                "OrchestrateTestSupport", "OrchestrateCore", "OrchestrateGit", "OrchestrateStore",
+                "OrchestrateModel",
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,13 @@
+#ifndef ORCHESTRATE_CLIBGIT2_SHIM_H
+#define ORCHESTRATE_CLIBGIT2_SHIM_H
+#include <git2.h>
+#include <git2/sys/repository.h>
+
+/* git_libgit2_opts is variadic and does not import into Swift: wrap the calls we need. */
+static inline int orchestrate_git_disable_strict_hash_verification(void) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+static inline int orchestrate_git_disable_fsync(void) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+}
+#endif

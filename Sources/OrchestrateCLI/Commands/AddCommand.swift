@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import OrchestrateCore
+import OrchestrateModel
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Queue a task; prints its id.")
+
+    @Argument(help: "What the task is about.")
+    var title: String
+
+    @Option(name: .long, help: "The task id (default: T1, T2, …).")
+    var id: String?
+
+    @Option(name: .long, help: "A longer description, handed to the agent.")
+    var description: String?
+
+    @Option(name: .customLong("description-file"), help: "Read the description from a file.")
+    var descriptionFile: String?
+
+    @Option(name: .long, help: "low, normal, high or urgent.")
+    var priority: TaskPriority = .normal
+
+    @Option(name: .customLong("depends-on"), help: "A task that must land first (repeatable).")
+    var dependsOn: [String] = []
+
+    @Option(name: .long, help: "A glob of the paths the task may touch (repeatable).")
+    var paths: [String] = []
+
+    func validate() throws {
+        if description != nil && descriptionFile != nil {
+            throw ValidationError("pass either --description or --description-file, not both")
+        }
+    }
+
+    func run() throws {
+        var text = description
+        if let descriptionFile {
+            guard let data = FileManager.default.contents(atPath: descriptionFile),
+                let contents = String(data: data, encoding: .utf8)
+            else {
+                throw OrchestrateError.badInput("cannot read the description file \(descriptionFile); check the path")
+            }
+            text = contents
+        }
+        let task = try Live.orchestrator().addTask(
+            NewTask(title: title, id: id, description: text, priority: priority, dependsOn: dependsOn, paths: paths))
+        Live.out(task.id.rawValue)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import OrchestrateCore
+import OrchestrateModel
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one task with its history.")
+
+    @Argument(help: "The task id.")
+    var id: String
+
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        let detail = try Live.orchestrator().showTask(id)
+        let t = detail.task
+        switch output.format {
+        case .json:
+            guard case .object(var fields) = t.json else { return }
+            fields["history"] = .array(detail.history.map(\.json))
+            fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
+            fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
+            Live.json(.object(fields))
+        case .table:
+            var lines = [
+                "task \(t.id): \(t.title)",
+                "state:      \(t.state.rawValue)",
+                "priority:   \(t.priority.name)",
+                "branch:     \(t.branch)",
+                "worktree:   \(t.worktree ?? "-")",
+                "base:       \(t.base ?? "-")",
+                "head:       \(t.head ?? "-")",
+                "depends on: \(Short.list(t.dependsOn))",
+                "dependents: \(Short.list(detail.dependents))",
+                "attempts:   \(t.attempts)",
+            ]
+            if !t.paths.isEmpty { lines.append("paths:      \(t.paths.joined(separator: " "))") }
+            if let claimed = t.claimedBy { lines.append("claimed by: \(claimed)") }
+            if let feedback = t.feedback { lines.append("feedback:   \(feedback)") }
+            if let description = t.description { lines.append("\n" + description) }
+            if !detail.keptWork.isEmpty {
+                lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")
+                lines += detail.keptWork.map { "  \($0)" }
+            }
+            lines.append("\nhistory:")
+            lines += detail.history.map { "  " + $0.line }
+            Live.out(lines.joined(separator: "\n"))
+        }
+    }
+}

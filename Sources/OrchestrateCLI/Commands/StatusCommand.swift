@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import OrchestrateCore
+import OrchestrateModel
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Target tip, tasks by state, what is ready and in flight.")
+
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        let report = try Live.orchestrator().status()
+        switch output.format {
+        case .json:
+            Live.json([
+                "target": .string(report.target), "targetTip": .optional(report.targetTip),
+                "counts": .object(Dictionary(uniqueKeysWithValues: TaskState.allCases.map {
+                    ($0.rawValue, JSONValue.int(Int64(report.counts[$0] ?? 0)))
+                })),
+                "active": .array(report.active.map(\.json)),
+                "ready": .array(report.ready.map { .string($0.rawValue) }),
+            ])
+        case .table:
+            var lines = ["target \(report.target) at \(Short.oid(report.targetTip))"]
+            let counts = TaskState.allCases.compactMap { state in
+                report.counts[state].map { "\(state.rawValue) \($0)" }
+            }
+            lines.append("tasks: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
+            if !report.ready.isEmpty { lines.append("ready: " + Short.list(report.ready)) }
+            if !report.active.isEmpty {
+                var table = Table("ID", "STATE", "PRIORITY", "HEAD", "TITLE")
+                for t in report.active {
+                    table.add(t.id.rawValue, t.state.rawValue, t.priority.name, Short.oid(t.head), Short.title(t.title))
+                }
+                lines.append("")
+                lines.append(table.text)
+            }
+            Live.out(lines.joined(separator: "\n"))
+        }
+    }
+}

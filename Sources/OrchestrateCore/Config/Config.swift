@@ -1,0 +1,68 @@
+import Foundation
+
+/// The contents of `.augment-orchestrator.json`, with every default filled in.
+public struct Config: Sendable, Equatable {
+    /// The file name at the work tree root.
+    public static let fileName = ".augment-orchestrator.json"
+
+    public struct Approvals: Sendable, Equatable {
+        public var required = 1
+        public var allowSelfApproval = false
+        /// Who may approve (identities or e-mail addresses); empty: anyone.
+        public var approvers: [String] = []
+    }
+
+    public struct Check: Sendable, Equatable {
+        public var name: String
+        public var command: [String]
+        public var timeoutSeconds: Int = 1800
+    }
+
+    public struct Merge: Sendable, Equatable {
+        public var keepWorktrees = false
+        public var maxRetries = 3
+    }
+
+    public struct AgentSetup: Sendable, Equatable {
+        public var copy: [String] = []
+        public var command: [String]? = nil
+    }
+
+    public struct Agent: Sendable, Equatable {
+        public var command: [String]? = nil
+        public var env: [String: String] = [:]
+        public var heartbeatSeconds = 10
+        public var timeoutSeconds = 3600
+        public var maxConcurrent = 2
+        public var maxAttempts = 3
+        public var autoSubmit = true
+        public var setup = AgentSetup()
+    }
+
+    /// The branch work lands on; nil in the file means the branch checked out in the main
+    /// work tree.
+    public var target: String
+    public var branchPrefix = "orchestrate/"
+    /// Where task worktrees go, as written (relative to the main work tree root, or absolute).
+    public var worktreeRoot: String
+    /// Globs of branch names the pre-push gate protects.
+    public var protectedBranches: [String]
+    public var approvals = Approvals()
+    public var checks: [Check] = []
+    public var merge = Merge()
+    public var stacking = false
+    public var enforcePaths = false
+    public var agent = Agent()
+    /// What the gate does when git-orchestrate cannot be found by the hook: refuse (default)
+    /// or let the push through.
+    public var gateFailClosed = true
+    /// Whether the gate lets a push delete a protected branch.
+    public var allowProtectedDeletion = false
+
+    /// The defaults for a repository whose main work tree folder is named `repoName`.
+    public init(target: String, repoName: String) {
+        self.target = target
+        self.worktreeRoot = "../\(repoName).worktrees"
+        self.protectedBranches = [target]
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+/// A task with its audit history, for `show`.
+public struct TaskDetail: Sendable {
+    public var task: TaskRecord
+    public var history: [AuditEvent]
+    /// Tasks that depend on this one.
+    public var dependents: [TaskID]
+    /// Refs under which discarded work of this task is kept.
+    public var keptWork: [String]
+}
+
+/// The state of the whole queue, for `status`.
+public struct StatusReport: Sendable {
+    public var target: String
+    public var targetTip: String?
+    public var counts: [TaskState: Int]
+    /// Tasks that are not finished, in creation order.
+    public var active: [TaskRecord]
+    /// Queued tasks whose dependencies are satisfied, in the order `next` hands them out.
+    public var ready: [TaskID]
+}
+
+extension Orchestrator {
+    /// Tasks, optionally only those in `states`, in creation order.
+    public func listTasks(states: [TaskState]) throws -> [TaskRecord] {
+        try store.read { try $0.tasks(in: states.isEmpty ? nil : states) }
+    }
+
+    /// One task with its history.
+    public func showTask(_ idText: String) throws -> TaskDetail {
+        let id = try parseID(idText)
+        let (task, history, dependents) = try store.read { tx in
+            (try requireTask(id, in: tx), try tx.auditEvents(task: id), try tx.dependents(of: id))
+        }
+        let kept = try mainRepository.references(matching: Orchestrator.keptWorkPrefix(id) + "*").map(\.name)
+        return TaskDetail(task: task, history: history, dependents: dependents, keptWork: kept)
+    }
+
+    /// Target tip, tasks by state, active tasks and what is ready.
+    public func status() throws -> StatusReport {
+        let tip = try repository.referenceTarget(targetRef)
+        return try store.read { tx in
+            let active = try tx.tasks(
+                in: TaskState.allCases.filter { !$0.isFinished })
+            return StatusReport(
+                target: config.target, targetTip: tip?.hex, counts: try tx.taskCountsByState(),
+                active: active, ready: try tx.readyTasks(allowInFlightDependencies: config.stacking).map(\.id))
+        }
+    }
+}

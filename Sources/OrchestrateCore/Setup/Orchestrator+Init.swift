@@ -1,0 +1,93 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+/// What `init` did.
+public struct InitReport: Sendable {
+    public var mainWorktree: String
+    public var target: String
+    public var wroteConfig: Bool
+    public var createdDatabase: Bool
+    public var stateDir: String
+}
+
+extension Orchestrator {
+    /// Idempotent set-up: writes the config if absent (never overwrites), creates the state
+    /// folder and database. Hooks are installed by the caller (they need the open orchestrator).
+    public static func initialize(_ context: Context, target requestedTarget: String?) throws -> Orchestrator {
+        let repository = try discoverRepository()
+        let paths = try RepositoryPaths(repository)
+        let main = try Repository.open(at: paths.mainWorktree)
+        let fileManager = FileManager.default
+        let configExists = fileManager.fileExists(atPath: paths.config)
+
+        var target: String
+        if let requestedTarget {
+            target = requestedTarget
+        } else if configExists {
+            target = try loadConfig(paths: paths).target
+        } else {
+            guard let head = try main.headReferenceName(), head.hasPrefix("refs/heads/") else {
+                throw OrchestrateError.badInput(
+                    "HEAD of \(paths.mainWorktree) is detached; check out the branch work should land on, or pass --target BRANCH")
+            }
+            target = String(head.dropFirst("refs/heads/".count))
+        }
+        guard Repository.isValidReferenceName("refs/heads/\(target)") else {
+            throw OrchestrateError.badInput("\(target.debugDescription) is not a valid branch name; pass --target with an existing branch")
+        }
+        guard try main.referenceTarget("refs/heads/\(target)") != nil else {
+            throw OrchestrateError.badInput(
+                "the target branch \(target) has no commits yet; make a first commit on it, then run `git orchestrate init` again")
+        }
+
+        // Validate an existing config before touching anything else.
+        if configExists {
+            let existing = try loadConfig(paths: paths)
+            if let requestedTarget, existing.target != requestedTarget {
+                context.err(
+                    "note: \(Config.fileName) already sets target \(existing.target); it was left unchanged (edit it to change the target)")
+                target = existing.target
+            }
+        } else {
+            try writeNewConfig(at: paths.config, target: target)
+        }
+
+        let createdDatabase = !fileManager.fileExists(atPath: paths.database)
+        try fileManager.createDirectory(atPath: paths.logsDir, withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: paths.locksDir, withIntermediateDirectories: true)
+        let config = try loadConfig(paths: paths)
+        let store = try Store(path: paths.database, clock: context.clock)
+        let orchestrator = Orchestrator(
+            context: context, repository: repository, paths: paths, config: config, store: store)
+        if createdDatabase {
+            try store.write { tx in
+                try tx.appendAudit(
+                    NewAuditEvent(
+                        kind: .initialized, actor: orchestrator.actor,
+                        detail: ["target": .string(config.target), "worktree": .string(paths.mainWorktree)]))
+            }
+        }
+        return orchestrator
+    }
+
+    /// Writes a fresh configuration file without ever replacing one: the file is written
+    /// aside and linked into place, which fails if a file appeared meanwhile.
+    static func writeNewConfig(at path: String, target: String) throws {
+        let text = JSONValue.object([
+            "target": .string(target),
+            "branchPrefix": "orchestrate/",
+            "protectedBranches": .array([.string(target)]),
+            "approvals": ["required": 1, "allowSelfApproval": false],
+            "checks": [],
+            "merge": ["keepWorktrees": false, "maxRetries": 3],
+        ]).prettyText + "\n"
+        let temporary = path + ".tmp-\(getpid())"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 && errno != EEXIST {
+            throw OrchestrateError.failed("could not write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import CLibgit2
+
+/// A git object id (SHA-1), a value type that crosses the Git boundary.
+public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
+    var raw: git_oid
+
+    init(_ raw: git_oid) { self.raw = raw }
+    init(_ pointer: UnsafePointer<git_oid>) { self.raw = pointer.pointee }
+
+    /// Parses 40 hexadecimal digits.
+    public init?(hex: String) {
+        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        raw = oid
+    }
+
+    /// The 40-digit hexadecimal form.
+    public var hex: String {
+        var copy = raw
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, 41, &copy)
+        return String(cString: buffer)
+    }
+
+    /// The first `length` digits, for display.
+    public func short(_ length: Int = 8) -> String { String(hex.prefix(length)) }
+
+    public var description: String { hex }
+
+    public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        var l = lhs.raw
+        var r = rhs.raw
+        return git_oid_equal(&l, &r) == 1
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: raw.id) { hasher.combine(bytes: $0) }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (48...57).contains(self) || (97...102).contains(self) || (65...70).contains(self)
+    }
+}

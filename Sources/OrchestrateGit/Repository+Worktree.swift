@@ -1,0 +1,88 @@
+import CLibgit2
+import Foundation
+
+/// A linked worktree as git records it.
+public struct WorktreeInfo: Sendable, Equatable {
+    /// The admin name (the folder under `<common dir>/worktrees/`).
+    public var name: String
+    /// The work tree's path.
+    public var path: String
+    /// Whether the work tree folder and its admin data are both there.
+    public var isValid: Bool
+    /// Whether the worktree is locked (`git worktree lock`).
+    public var isLocked: Bool
+}
+
+extension Repository {
+    /// Adds a linked worktree named `name` at `path`, checking out the existing local branch
+    /// `branch` (short name). libgit2 refuses names with `/` and branches checked out elsewhere.
+    public func addWorktree(name: String, path: String, branch: String) throws {
+        var branchRef: OpaquePointer?
+        try check(
+            "git_branch_lookup", git_branch_lookup(&branchRef, handle, branch, GIT_BRANCH_LOCAL))
+        defer { git_reference_free(branchRef) }
+        var options = git_worktree_add_options()
+        try check(
+            "git_worktree_add_options_init",
+            git_worktree_add_options_init(&options, UInt32(GIT_WORKTREE_ADD_OPTIONS_VERSION)))
+        options.ref = branchRef
+        var worktree: OpaquePointer?
+        try check("git_worktree_add", git_worktree_add(&worktree, handle, name, path, &options))
+        git_worktree_free(worktree)
+    }
+
+    /// The linked worktrees of this repository.
+    public func worktrees() throws -> [WorktreeInfo] {
+        var names = git_strarray()
+        try check("git_worktree_list", git_worktree_list(&names, handle))
+        defer { git_strarray_dispose(&names) }
+        var result: [WorktreeInfo] = []
+        for i in 0..<names.count {
+            guard let cName = names.strings[i] else { continue }
+            let name = String(cString: cName)
+            var wt: OpaquePointer?
+            guard git_worktree_lookup(&wt, handle, name) == 0 else { continue }
+            defer { git_worktree_free(wt) }
+            let path = git_worktree_path(wt).map { Repository.trimSlash(String(cString: $0)) } ?? ""
+            result.append(
+                WorktreeInfo(
+                    name: name, path: path, isValid: git_worktree_validate(wt) == 0,
+                    isLocked: git_worktree_is_locked(nil, wt) > 0))
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+
+    /// Removes linked worktree `name`: its folder (when `removeFolder`) and its admin data.
+    /// Refuses a locked worktree. A worktree whose folder is already gone is pruned too.
+    public func removeWorktree(name: String, removeFolder: Bool = true) throws {
+        var wt: OpaquePointer?
+        try check("git_worktree_lookup", git_worktree_lookup(&wt, handle, name))
+        defer { git_worktree_free(wt) }
+        var options = git_worktree_prune_options()
+        try check(
+            "git_worktree_prune_options_init",
+            git_worktree_prune_options_init(&options, UInt32(GIT_WORKTREE_PRUNE_OPTIONS_VERSION)))
+        var flags = GIT_WORKTREE_PRUNE_VALID.rawValue
+        if removeFolder { flags |= GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue }
+        options.flags = flags
+        try check("git_worktree_prune", git_worktree_prune(wt, &options))
+    }
+
+    /// The short name of the branch checked out in the work tree at `path` (read from its
+    /// HEAD), or nil when detached or unreadable.
+    public static func checkedOutBranch(atWorktree path: String) -> String? {
+        guard let repo = try? Repository.open(at: path), let name = try? repo.headReferenceName()
+        else { return nil }
+        return name.hasPrefix("refs/heads/") ? String(name.dropFirst("refs/heads/".count)) : name
+    }
+
+    /// Whether local branch `name` (short) is checked out in any worktree, the main one included.
+    public func isBranchCheckedOut(_ name: String) throws -> Bool {
+        var ref: OpaquePointer?
+        let status = git_branch_lookup(&ref, handle, name, GIT_BRANCH_LOCAL)
+        if status == GIT_ENOTFOUND.rawValue { return false }
+        try check("git_branch_lookup", status)
+        defer { git_reference_free(ref) }
+        return try check("git_branch_is_checked_out", git_branch_is_checked_out(ref)) == 1
+    }
+}

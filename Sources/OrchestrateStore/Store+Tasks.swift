@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import OrchestrateModel
+
+extension StoreTransaction {
+    /// The task with this id, or nil.
+    public func task(_ id: TaskID) throws -> TaskRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue])
+        else { return nil }
+        return try TaskRecord(row: row, dependsOn: dependencies(of: id))
+    }
+
+    /// Tasks, optionally only those in `states`, in creation order.
+    public func tasks(in states: [TaskState]? = nil) throws -> [TaskRecord] {
+        var sql = "SELECT * FROM tasks"
+        var arguments = StatementArguments()
+        if let states, !states.isEmpty {
+            sql += " WHERE state IN (\(databaseQuestionMarks(count: states.count)))"
+            arguments = StatementArguments(states.map(\.rawValue))
+        }
+        sql += " ORDER BY seq"
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let deps = try allDependencies()
+        return try rows.map { row in
+            let id: String = row["id"]
+            return try TaskRecord(row: row, dependsOn: deps[id] ?? [])
+        }
+    }
+
+    /// How many tasks there are in each state.
+    public func taskCountsByState() throws -> [TaskState: Int] {
+        var counts: [TaskState: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM tasks GROUP BY state") {
+            if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
+        }
+        return counts
+    }
+
+    /// The ids of the tasks that depend directly on `id`.
+    public func dependents(of id: TaskID) throws -> [TaskID] {
+        try String.fetchAll(
+            db, sql: "SELECT task FROM task_dependencies WHERE dependsOn = ? ORDER BY task",
+            arguments: [id.rawValue]
+        ).compactMap(TaskID.init)
+    }
+
+    /// The dependency edges of every task, keyed by task id.
+    public func allDependencies() throws -> [String: [TaskID]] {
+        var result: [String: [TaskID]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT task, dependsOn FROM task_dependencies ORDER BY task, dependsOn") {
+            let task: String = row["task"]
+            if let dep = TaskID(row["dependsOn"] as String) { result[task, default: []].append(dep) }
+        }
+        return result
+    }
+
+    /// The next free default id (`T1`, `T2`, …): one past the highest number in use.
+    public func nextDefaultID() throws -> TaskID {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM tasks WHERE id GLOB 'T[0-9]*'")
+        let highest = ids.compactMap { TaskID($0)?.defaultNumber }.max() ?? 0
+        guard let id = TaskID("T\(highest + 1)") else { preconditionFailure("T<n> is a valid id") }
+        return id
+    }
+
+    /// Inserts a new task with its dependencies; fills in `seq`, `createdAt` and `updatedAt`.
+    @discardableResult
+    public func insertTask(_ task: TaskRecord) throws -> TaskRecord {
+        var task = task
+        task.seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM tasks") ?? 0) + 1
+        task.createdAt = now
+        task.updatedAt = now
+        try db.execute(
+            sql: """
+                INSERT INTO tasks (id, seq, title, description, priority, state, branch, worktree,
+                    base, head, submittedHead, attempts, paths, claimedBy, feedback, stacked,
+                    createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: task.columnValues)
+        for dep in task.dependsOn {
+            try db.execute(
+                sql: "INSERT INTO task_dependencies (task, dependsOn) VALUES (?, ?)",
+                arguments: [task.id.rawValue, dep.rawValue])
+        }
+        return task
+    }
+
+    /// Writes every field of an existing task (dependencies excepted); sets `updatedAt`.
+    @discardableResult
+    public func updateTask(_ task: TaskRecord) throws -> TaskRecord {
+        var task = task
+        task.updatedAt = now
+        try db.execute(
+            sql: """
+                UPDATE tasks SET title = ?, description = ?, priority = ?, state = ?, branch = ?,
+                    worktree = ?, base = ?, head = ?, submittedHead = ?, attempts = ?, paths = ?,
+                    claimedBy = ?, feedback = ?, stacked = ?, updatedAt = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                task.title, task.description, task.priority.rawValue, task.state.rawValue,
+                task.branch, task.worktree, task.base, task.head, task.submittedHead,
+                task.attempts, encodePaths(task.paths), task.claimedBy, task.feedback,
+                task.stacked, Timestamp.format(task.updatedAt), task.id.rawValue,
+            ])
+        guard db.changesCount == 1 else { throw StoreError.constraint("no task \(task.id)") }
+        return task
+    }
+
+    func dependencies(of id: TaskID) throws -> [TaskID] {
+        try String.fetchAll(
+            db, sql: "SELECT dependsOn FROM task_dependencies WHERE task = ? ORDER BY dependsOn",
+            arguments: [id.rawValue]
+        ).compactMap(TaskID.init)
+    }
+}
+
+func encodePaths(_ paths: [String]) -> String { JSONValue.array(paths.map(JSONValue.string)).canonicalText }
+
+extension TaskRecord {
+    init(row: Row, dependsOn: [TaskID]) throws {
+        let idText: String = row["id"]
+        guard let id = TaskID(idText),
+            let state = TaskState(rawValue: row["state"]),
+            let priority = TaskPriority(rawValue: row["priority"])
+        else { throw StoreError.constraint("task row \(idText) holds an invalid id, state or priority") }
+        let pathsText: String = row["paths"]
+        let paths = (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
+        self.init(
+            id: id, seq: row["seq"], title: row["title"], description: row["description"],
+            priority: priority, state: state, dependsOn: dependsOn, branch: row["branch"],
+            worktree: row["worktree"], base: row["base"], head: row["head"],
+            submittedHead: row["submittedHead"], attempts: row["attempts"], paths: paths,
+            claimedBy: row["claimedBy"], feedback: row["feedback"], stacked: row["stacked"],
+            createdAt: Timestamp.parse(row["createdAt"]) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.parse(row["updatedAt"]) ?? Date(timeIntervalSince1970: 0))
+    }
+
+    var columnValues: StatementArguments {
+        [
+            id.rawValue, seq, title, description, priority.rawValue, state.rawValue, branch,
+            worktree, base, head, submittedHead, attempts, encodePaths(paths), claimedBy, feedback,
+            stacked, Timestamp.format(createdAt), Timestamp.format(updatedAt),
+        ]
+    }
+}

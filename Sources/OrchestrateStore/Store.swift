@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import OrchestrateModel
+
+/// The front door to the state database (`<git common dir>/orchestrate/orchestrate.sqlite`):
+/// it owns the connection pool and offers named, transactional operations. No SQL leaves this
+/// target.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+    let clock: @Sendable () -> Date
+
+    /// Opens (creating when needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.clock = clock
+        var configuration = Configuration()
+        // The CLI, hooks and agents write at the same time: wait for each other, never fail
+        // at once with SQLITE_BUSY.
+        configuration.busyMode = .timeout(15)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "orchestrate"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Migrations.migrator()
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError.newerSchema(path: path)
+            }
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    @discardableResult
+    /// Runs `body` in one write transaction (taken at once, `BEGIN IMMEDIATE`, so that two
+    /// processes serialise instead of failing half way). Everything in it lands or nothing does.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        let now = clock()
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(StoreTransaction(db: db, now: now))
+                    return .commit
+                }
+                guard let result else { preconditionFailure("a committed transaction produced its value") }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    @discardableResult
+    /// Runs `body` in a read-only snapshot.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        let now = clock()
+        do {
+            return try pool.read { db in try body(StoreTransaction(db: db, now: now)) }
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        }
+    }
+
+    /// The names of the migrations applied, for `doctor`.
+    public func appliedMigrations() throws -> [String] {
+        try read { tx in try Array(Migrations.migrator().appliedIdentifiers(tx.db)).sorted() }
+    }
+
+    /// Whether every known migration has been applied.
+    public func isFullyMigrated() throws -> Bool {
+        try read { tx in try Migrations.migrator().hasCompletedMigrations(tx.db) }
+    }
+}
+
+/// A transaction (or read snapshot) on the store; extensions in this target give it named
+/// operations. `now` is the one timestamp of the whole transaction.
+public struct StoreTransaction {
+    let db: Database
+    /// The time this transaction started, from the store's clock.
+    public let now: Date
+}
+
+/// A failure of the state database, phrased for the user.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// Another process held the database past the busy timeout.
+    case busy(path: String)
+    /// The schema was written by a newer git-orchestrate.
+    case newerSchema(path: String)
+    /// A constraint of the schema refused the change.
+    case constraint(String)
+    /// Any other SQLite failure.
+    case sqlite(code: Int32, message: String, path: String)
+
+    init(_ error: DatabaseError, path: String) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
+        case .SQLITE_CONSTRAINT: self = .constraint(error.message ?? "\(error)")
+        default:
+            self = .sqlite(
+                code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)",
+                path: path)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .busy(let path):
+            return "the state database \(path) stayed locked by another process for 15 seconds; retry when it has finished"
+        case .newerSchema(let path):
+            return "the state database \(path) was written by a newer git-orchestrate; upgrade git-orchestrate to use it"
+        case .constraint(let message):
+            return "the state database refused the change (\(message))"
+        case .sqlite(_, let message, let path):
+            return "the state database \(path) failed: \(message); run `git orchestrate doctor`"
+        }
+    }
+}
