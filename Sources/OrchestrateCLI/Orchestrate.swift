@@ -25,7 +25,7 @@ public enum CLI {
     /// Every subcommand; each feature adds its command here.
     static let commands: [any ParsableCommand.Type] = [
         InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, StartCommand.self,
-        NextCommand.self, CancelCommand.self, StatusCommand.self, LogCommand.self, AuditCommand.self,
+        NextCommand.self, SubmitCommand.self, CancelCommand.self, StatusCommand.self, LogCommand.self, AuditCommand.self,
         DoctorCommand.self,
     ]
 
