@@ -22,11 +22,14 @@ public enum CLI {
     /// The version `--version` prints.
     public static let version = "0.1.0"
 
-    /// Every subcommand; each feature adds its command here.
-    static let commands: [any ParsableCommand.Type] = [
+    /// Every subcommand, grouped by feature; each feature lists its commands in its own file.
+    static let commands: [any ParsableCommand.Type] =
+        taskCommands + reviewCommands + mergeCommands + hookCommands + agentCommands + [DoctorCommand.self]
+
+    static let taskCommands: [any ParsableCommand.Type] = [
         InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, StartCommand.self,
-        NextCommand.self, SubmitCommand.self, CancelCommand.self, StatusCommand.self, LogCommand.self, AuditCommand.self,
-        DoctorCommand.self,
+        NextCommand.self, SubmitCommand.self, CancelCommand.self, StatusCommand.self, LogCommand.self,
+        AuditCommand.self,
     ]
 
     /// Runs the command line `arguments` (without the program name) and returns the exit
