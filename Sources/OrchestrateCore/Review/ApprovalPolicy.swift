@@ -1,0 +1,53 @@
+import Foundation
+
+/// A person as written in git (`Name <email>`), an e-mail address alone, or an agent name;
+/// compared by e-mail when both sides have one, else by the whole text.
+public struct Identity: Sendable, Equatable, CustomStringConvertible {
+    /// The text as given.
+    public let text: String
+    /// The e-mail address, lowercased, when the text holds one.
+    public let email: String?
+
+    public init(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.text = trimmed
+        if let open = trimmed.lastIndex(of: "<"), let close = trimmed.lastIndex(of: ">"), open < close {
+            let inner = trimmed[trimmed.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            email = inner.isEmpty ? nil : inner.lowercased()
+        } else if trimmed.contains("@"), !trimmed.contains(" ") {
+            email = trimmed.lowercased()
+        } else {
+            email = nil
+        }
+    }
+
+    /// Whether both name the same person: same e-mail, or the same full text.
+    public func matches(_ other: Identity) -> Bool {
+        if let a = email, let b = other.email, a == b { return true }
+        return text.caseInsensitiveCompare(other.text) == .orderedSame
+    }
+
+    public var description: String { text }
+}
+
+/// Why an approval was refused: which rule of `approvals` in the configuration.
+enum ApprovalRule {
+    /// `approvers` is set and does not name the approver.
+    case notAnApprover(allowed: [String])
+    /// `allowSelfApproval` is false and the approver wrote (or claimed) the task.
+    case selfApproval(authoredAs: String)
+}
+
+extension Config.Approvals {
+    /// The rule that refuses `approver` for a change written by `authors`, or nil when the
+    /// approval may be recorded.
+    func refusal(of approver: Identity, authors: [Identity]) -> ApprovalRule? {
+        if !approvers.isEmpty, !approvers.map(Identity.init).contains(where: { $0.matches(approver) }) {
+            return .notAnApprover(allowed: approvers)
+        }
+        if !allowSelfApproval, let author = authors.first(where: { $0.matches(approver) }) {
+            return .selfApproval(authoredAs: author.text)
+        }
+        return nil
+    }
+}
