@@ -7,6 +7,8 @@ public struct Identity: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     /// The e-mail address, lowercased, when the text holds one.
     public let email: String?
+    /// The name part (`Name` of `Name <email>`, or the whole text when there is no `<`).
+    public let name: String
 
     public init(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -14,17 +16,25 @@ public struct Identity: Sendable, Equatable, CustomStringConvertible {
         if let open = trimmed.lastIndex(of: "<"), let close = trimmed.lastIndex(of: ">"), open < close {
             let inner = trimmed[trimmed.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
             email = inner.isEmpty ? nil : inner.lowercased()
+            name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
         } else if trimmed.contains("@"), !trimmed.contains(" ") {
             email = trimmed.lowercased()
+            name = trimmed
         } else {
             email = nil
+            name = trimmed
         }
     }
 
-    /// Whether both name the same person: same e-mail, or the same full text.
+    /// Whether both name the same person: the same e-mail, the same full text, or — when one
+    /// side has no e-mail (an agent name, a bare name) — the same name.
     public func matches(_ other: Identity) -> Bool {
         if let a = email, let b = other.email, a == b { return true }
-        return text.caseInsensitiveCompare(other.text) == .orderedSame
+        if text.caseInsensitiveCompare(other.text) == .orderedSame { return true }
+        if email == nil || other.email == nil, !name.isEmpty {
+            return name.caseInsensitiveCompare(other.name) == .orderedSame
+        }
+        return false
     }
 
     public var description: String { text }

@@ -63,6 +63,8 @@ struct ApproveTests {
         // Matched by e-mail, whatever the name and case.
         let byEmail = try repo.orchestrate("approve", "T1", "--by", "Someone <ADA@example.com>")
         #expect(byEmail.status == 2)
+        // A bare name is matched against the authors' names.
+        #expect(try repo.orchestrate("approve", "T1", "--by", "ada author").status == 2)
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM approvals") == "0")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "submitted")
 

@@ -115,6 +115,30 @@ struct RejectTests {
         #expect(unknown.status == 2)
     }
 
+    @Test("a requeued task can be restored instead of started afresh, uncommitted work included")
+    func restoreRequeued() throws {
+        let repo = try ReviewFixture.repo()
+        let worktree = try ReviewFixture.submittedTask(repo)
+        let committed = try repo.revParse("HEAD", in: worktree)
+        let base = try repo.revParse("main")
+        try repo.write("draft.txt", "half done\n", in: worktree)
+        try repo.orchestrateOK("reject", "T1", "--reason", "split it", "--requeue")
+        // The target moves on meanwhile; the restored work keeps its own base.
+        try repo.commit("other.txt", "o\n")
+        let restored = try repo.orchestrate("restore", "T1")
+        #expect(restored.status == 0, "\(restored)")
+        #expect(restored.stderr.contains("uncommitted changes are back"))
+        #expect(try repo.revParse("HEAD", in: worktree) == committed)
+        #expect(repo.read("draft.txt", in: worktree) == "half done\n")
+        #expect(try repo.git("status", "--porcelain", in: worktree) == "?? draft.txt\n")
+        let task = try ReviewFixture.show(repo)
+        #expect(task["state"] as? String == "running")
+        #expect(task["base"] as? String == base)
+        #expect(task["feedback"] as? String == "split it")
+        // `next` no longer hands it out.
+        #expect(try repo.orchestrate("next").status == 1)
+    }
+
     @Test("reject refuses what it cannot reject, with exit 2 and nothing changed")
     func refusals() throws {
         let repo = try ReviewFixture.repo()
