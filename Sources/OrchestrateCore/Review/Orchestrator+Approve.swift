@@ -67,7 +67,7 @@ extension Orchestrator {
             var current = try requireTask(id, in: tx)
             guard current.head == branchHead.hex, current.state == .submitted || current.state == .approved else {
                 throw OrchestrateError.failed(
-                    "task \(id) changed while it was being approved (now \(current.state.rawValue) at \(Short.oid(current.head))); review it again")
+                    "task \(id) changed while it was being approved (now \(current.state.rawValue) at \(current.head.map { String($0.prefix(8)) } ?? "no head")); review it again")
             }
             let existing = try tx.approvals(ofCommit: branchHead.hex).filter { $0.task == id }
             let approvers = Set(existing.map(\.approver)).union([approver.text])
@@ -106,9 +106,4 @@ extension Orchestrator {
                 "\(approver) may not approve \(id): refused by the rule `approvals.allowSelfApproval` (false), because \(author) wrote or claimed this task; ask another reviewer (`--by`)")
         }
     }
-}
-
-/// Short text helpers shared by Core's messages.
-enum Short {
-    static func oid(_ hex: String?) -> String { hex.map { String($0.prefix(8)) } ?? "nothing" }
 }

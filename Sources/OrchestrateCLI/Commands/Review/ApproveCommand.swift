@@ -6,8 +6,8 @@ struct ApproveCommand: ParsableCommand {
         commandName: "approve",
         abstract: "Approve the task's current head commit (recorded in the audit trail).",
         discussion: """
-            The approval holds for that exact commit only: if the branch moves afterwards the task
-            goes back to `submitted`. The `approvals` policy in the configuration decides how many
+            The approval holds for that exact commit only: if the branch moves afterwards the task \
+            goes back to `submitted`. The `approvals` policy in the configuration decides how many \
             distinct approvers are needed, whether the task's author may approve, and who may.
             """)
 

@@ -6,9 +6,9 @@ struct RejectCommand: ParsableCommand {
         commandName: "reject",
         abstract: "Reject a task: keep its work, roll its branch and worktree back to the base.",
         discussion: """
-            Before landing, the work (commits, uncommitted changes and untracked files) is kept under
-            refs/orchestrate/rejected/<id>/<n> and can be brought back with `git orchestrate restore`.
-            With --requeue the task goes back to the queue with the reason as feedback. A landed task
+            Before landing, the work (commits, uncommitted changes and untracked files) is kept under \
+            refs/orchestrate/rejected/<id>/<n> and can be brought back with `git orchestrate restore`. \
+            With --requeue the task goes back to the queue with the reason as feedback. A landed task \
             is reverted on the target branch; --cascade reverts the landed tasks that depend on it too.
             """)
 

@@ -6,8 +6,8 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Bring back the kept work of a rejected or cancelled task.",
         discussion: """
-            The branch is put back at the kept commits; uncommitted changes that were kept are written
-            into the worktree again as uncommitted changes (untracked files stay untracked). The kept
+            The branch is put back at the kept commits; uncommitted changes that were kept are written \
+            into the worktree again as uncommitted changes (untracked files stay untracked). The kept \
             ref is left in place. The task becomes `running`.
             """)
 
