@@ -2,7 +2,7 @@ import Foundation
 
 /// A person as written in git (`Name <email>`), an e-mail address alone, or an agent name;
 /// compared by e-mail when both sides have one, else by the whole text.
-public struct Identity: Sendable, Equatable, CustomStringConvertible {
+public struct PersonIdentity: Sendable, Equatable, CustomStringConvertible {
     /// The text as given.
     public let text: String
     /// The e-mail address, lowercased, when the text holds one.
@@ -28,7 +28,7 @@ public struct Identity: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether both name the same person: the same e-mail, the same full text, or — when one
     /// side has no e-mail (an agent name, a bare name) — the same name.
-    public func matches(_ other: Identity) -> Bool {
+    public func matches(_ other: PersonIdentity) -> Bool {
         if let a = email, let b = other.email, a == b { return true }
         if text.caseInsensitiveCompare(other.text) == .orderedSame { return true }
         if email == nil || other.email == nil, !name.isEmpty {
@@ -51,8 +51,8 @@ enum ApprovalRule {
 extension Config.Approvals {
     /// The rule that refuses `approver` for a change written by `authors`, or nil when the
     /// approval may be recorded.
-    func refusal(of approver: Identity, authors: [Identity]) -> ApprovalRule? {
-        if !approvers.isEmpty, !approvers.map(Identity.init).contains(where: { $0.matches(approver) }) {
+    func refusal(of approver: PersonIdentity, authors: [PersonIdentity]) -> ApprovalRule? {
+        if !approvers.isEmpty, !approvers.map(PersonIdentity.init).contains(where: { $0.matches(approver) }) {
             return .notAnApprover(allowed: approvers)
         }
         if !allowSelfApproval, let author = authors.first(where: { $0.matches(approver) }) {

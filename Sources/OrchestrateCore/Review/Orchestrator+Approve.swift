@@ -22,7 +22,7 @@ extension Orchestrator {
     /// of base..head is cleared for the pre-push gate — all in one transaction.
     public func approveTask(_ idText: String, by: String?, comment: String?) throws -> ApprovalOutcome {
         let id = try parseID(idText)
-        let approver = Identity(by ?? actor)
+        let approver = PersonIdentity(by ?? actor)
         guard !approver.text.isEmpty else {
             throw OrchestrateError.badInput("--by needs an identity such as \"Rita Reviewer <rita@example.com>\"")
         }
@@ -46,13 +46,13 @@ extension Orchestrator {
         }
         // Facts gathered outside the write lock: the commits, their authors, the patch id.
         let commits = try mainRepository.commits(from: [branchHead], hiding: [base])
-        var authors: [Identity] = []
+        var authors: [PersonIdentity] = []
         for oid in commits {
             let info = try mainRepository.commitInfo(oid)
-            authors.append(Identity(info.author.identity))
-            authors.append(Identity(info.committer.identity))
+            authors.append(PersonIdentity(info.author.identity))
+            authors.append(PersonIdentity(info.committer.identity))
         }
-        if let agent = task.claimedBy { authors.append(Identity(agent)) }
+        if let agent = task.claimedBy { authors.append(PersonIdentity(agent)) }
         if let rule = config.approvals.refusal(of: approver, authors: authors) {
             throw refusalError(rule, approver: approver, task: id)
         }
@@ -96,7 +96,7 @@ extension Orchestrator {
         }
     }
 
-    private func refusalError(_ rule: ApprovalRule, approver: Identity, task id: TaskID) -> OrchestrateError {
+    private func refusalError(_ rule: ApprovalRule, approver: PersonIdentity, task id: TaskID) -> OrchestrateError {
         switch rule {
         case .notAnApprover(let allowed):
             return .badInput(
