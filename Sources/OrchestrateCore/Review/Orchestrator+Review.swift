@@ -83,7 +83,7 @@ extension Orchestrator {
             approvalsRequired: config.approvals.required, voided: voided,
             approvalVoided: (voided.last?.seq ?? 0) > lastApproved,
             conflicts: events.filter { $0.kind == AuditKind.conflicted.rawValue },
-            checks: events.filter { $0.kind == AuditKind.checkFailed.rawValue || $0.kind.hasPrefix("check") })
+            checks: events.filter { $0.kind.hasPrefix("check") })
     }
 }
 
