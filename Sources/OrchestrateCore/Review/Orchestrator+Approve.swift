@@ -56,7 +56,7 @@ extension Orchestrator {
         if let rule = config.approvals.refusal(of: approver, authors: authors) {
             throw refusalError(rule, approver: approver, task: id)
         }
-        let approval = ApprovalRecord(
+        var approval = ApprovalRecord(
             oid: branchHead.hex, approver: approver.text, task: id,
             tree: try mainRepository.treeOf(branchHead).hex,
             patchId: try mainRepository.patchID(from: base, to: branchHead), base: base.hex,
@@ -70,12 +70,16 @@ extension Orchestrator {
                     "task \(id) changed while it was being approved (now \(current.state.rawValue) at \(current.head.map { String($0.prefix(8)) } ?? "no head")); review it again")
             }
             let existing = try tx.approvals(ofCommit: branchHead.hex).filter { $0.task == id }
-            let approvers = Set(existing.map(\.approver)).union([approver.text])
-            let satisfied = approvers.count >= required
+            // One person is one approver however they spell their identity: a second approval by
+            // the same e-mail updates the first row instead of counting twice.
+            let same = existing.filter { PersonIdentity($0.approver).matches(approver) }
+            if let first = same.first { approval.approver = first.approver }
+            let count = existing.count - same.count + 1
+            let satisfied = count >= required
             var detail: [String: JSONValue] = [
                 "approver": .string(approver.text), "tree": .string(approval.tree),
                 "patchId": .string(approval.patchId), "base": .string(base.hex),
-                "approvals": .int(Int64(approvers.count)), "required": .int(Int64(required)),
+                "approvals": .int(Int64(count)), "required": .int(Int64(required)),
                 "satisfied": .bool(satisfied), "comment": .optional(comment),
             ]
             if recorder != approver.text { detail["recordedBy"] = .string(recorder) }
@@ -91,7 +95,7 @@ extension Orchestrator {
                     commits.map { ClearedCommit(oid: $0.hex, task: id, reason: .approved) }, auditSeq: event.seq)
             }
             return ApprovalOutcome(
-                task: current, approval: approval, approvals: approvers.count, required: required,
+                task: current, approval: approval, approvals: count, required: required,
                 satisfied: satisfied)
         }
     }

@@ -111,6 +111,9 @@ struct ApproveTests {
         #expect(first.contains("needs 1 more"))
         // The same approver twice is still one approver.
         try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita, "--comment", "really")
+        let sameEmail = try repo.orchestrateOK("approve", "T1", "--by", "R. Reviewer <RITA@example.com>")
+        #expect(sameEmail.contains("(1/2)"))
+        #expect(try ReviewFixture.sqlite(repo, "SELECT approver || ':' || ifnull(comment, '-') FROM approvals") == "\(ReviewFixture.rita):-")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "submitted")
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM cleared_commits") == "0")
         let second = try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.bob)
@@ -122,7 +125,7 @@ struct ApproveTests {
         #expect(review["approvalsRequired"] as? Int == 2)
         // Each approval is an audit event carrying the count.
         let approvals = try ReviewFixture.events(repo).filter { $0["kind"] as? String == "approved" }
-        #expect(approvals.map { ($0["detail"] as? [String: Any])?["satisfied"] as? Bool } == [false, false, true])
+        #expect(approvals.map { ($0["detail"] as? [String: Any])?["satisfied"] as? Bool } == [false, false, false, true])
     }
 
     @Test("only a submitted task can be approved")
