@@ -153,4 +153,17 @@ struct RejectTests {
         #expect(try repo.orchestrate("restore", "T1").stderr.contains("has no kept work"))
         #expect(try ReviewFixture.show(repo)["state"] as? String == "queued")
     }
+
+    @Test("restore refuses to overwrite changes made in the worktree after the rejection")
+    func restoreKeepsNewChanges() throws {
+        let repo = try ReviewFixture.repo()
+        let worktree = try ReviewFixture.submittedTask(repo)
+        try repo.orchestrateOK("reject", "T1", "--reason", "redo")
+        try repo.write("new.txt", "started over\n", in: worktree)
+        let result = try repo.orchestrate("restore", "T1")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("has changes made after the rejection (new.txt)"))
+        #expect(repo.read("new.txt", in: worktree) == "started over\n")
+        #expect(try ReviewFixture.show(repo)["state"] as? String == "rejected")
+    }
 }
