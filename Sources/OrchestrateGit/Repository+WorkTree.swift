@@ -89,5 +89,8 @@ extension Repository {
             git_checkout_options_init(&checkout, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)))
         checkout.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_REMOVE_UNTRACKED.rawValue
         try check("git_reset", git_reset(handle, target, GIT_RESET_HARD, &checkout))
+        // git_reset leaves untracked files in place whatever the strategy says (measured with
+        // libgit2 1.5.1): a second, forced checkout of HEAD removes them.
+        try check("git_checkout_head", git_checkout_head(handle, &checkout))
     }
 }

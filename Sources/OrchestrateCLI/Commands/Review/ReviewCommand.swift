@@ -1,0 +1,95 @@
+import ArgumentParser
+import OrchestrateCore
+import OrchestrateModel
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Show a task's change: commits, files with counts, approvals, conflicts and checks.")
+
+    @Argument(help: "The task id.")
+    var id: String
+
+    @Flag(name: .long, help: "Include the diff against the task's base.")
+    var patch = false
+
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        let report = try Live.orchestrator().reviewTask(id, includePatch: patch)
+        switch output.format {
+        case .json: Live.json(report.json)
+        case .table: Live.out(report.text)
+        }
+    }
+}
+
+extension ReviewReport {
+    var json: JSONValue {
+        var fields: [String: JSONValue] = [
+            "id": .string(task.id.rawValue), "title": .string(task.title), "state": .string(task.state.rawValue),
+            "branch": .string(task.branch), "base": .string(base), "head": .string(head),
+            "submittedHead": .optional(task.submittedHead), "feedback": .optional(task.feedback),
+            "commits": .array(commits.map { c in
+                ["oid": .string(c.oid), "author": .string(c.author), "date": .string(Timestamp.format(c.date)),
+                 "summary": .string(c.summary)]
+            }),
+            "files": .array(files.map { f in
+                ["path": .string(f.path), "oldPath": .optional(f.oldPath), "status": .string(f.status),
+                 "insertions": .int(Int64(f.insertions)), "deletions": .int(Int64(f.deletions)),
+                 "binary": .bool(f.isBinary)]
+            }),
+            "approvals": .array(approvals.map(\.json)),
+            "earlierApprovals": .array(earlierApprovals.map(\.json)),
+            "approvalsRequired": .int(Int64(approvalsRequired)),
+            "approvalVoided": .bool(approvalVoided),
+            "voided": .array(voided.map(\.json)),
+            "conflicts": .array(conflicts.map(\.json)),
+            "checks": .array(checks.map(\.json)),
+        ]
+        if let patch { fields["patch"] = .string(patch) }
+        return .object(fields)
+    }
+
+    var text: String {
+        var lines = [
+            "task \(task.id): \(task.title)",
+            "state:     \(task.state.rawValue)",
+            "base:      \(base)",
+            "head:      \(head)",
+            "approvals: \(approvals.count)/\(approvalsRequired)"
+                + (approvals.isEmpty ? "" : " (" + approvals.map(\.approver).joined(separator: ", ") + ")"),
+        ]
+        if approvalVoided, let last = voided.last {
+            let reason = (try? JSONValue.parse(last.detail))?.objectValue?["reason"]?.stringValue ?? "the head moved"
+            lines.append("voided:    an earlier approval no longer holds: \(reason)")
+        }
+        if let feedback = task.feedback { lines.append("feedback:  \(feedback)") }
+        lines.append("\ncommits (\(commits.count)):")
+        lines += commits.map { "  \($0.oid.prefix(8))  \(Timestamp.format($0.date).prefix(10))  \($0.author)  \($0.summary)" }
+        var table = Table("STATUS", "+", "-", "PATH")
+        for f in files {
+            table.add(
+                f.status, f.isBinary ? "bin" : "\(f.insertions)", f.isBinary ? "bin" : "\(f.deletions)",
+                f.oldPath.map { "\($0) -> \(f.path)" } ?? f.path)
+        }
+        let added = files.reduce(0) { $0 + $1.insertions }, removed = files.reduce(0) { $0 + $1.deletions }
+        lines.append("\nfiles (\(files.count), +\(added) -\(removed)):")
+        lines += table.text.split(separator: "\n").map { "  " + $0 }
+        if let conflict = conflicts.last {
+            lines.append("\nconflict at \(Short.oid(conflict.oid)) (\(Timestamp.format(conflict.time))): \(conflict.detail)")
+        }
+        for check in checks { lines.append("check failed at \(Short.oid(check.oid)): \(check.detail)") }
+        if let patch { lines.append("\n" + patch) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension ApprovalRecord {
+    var json: JSONValue {
+        [
+            "oid": .string(oid), "approver": .string(approver), "tree": .string(tree), "patchId": .string(patchId),
+            "base": .string(base), "time": .string(Timestamp.format(time)), "comment": .optional(comment),
+        ]
+    }
+}
