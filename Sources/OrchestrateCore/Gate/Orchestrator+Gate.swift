@@ -76,10 +76,15 @@ extension Orchestrator {
     /// every decision on a protected ref in the audit trail.
     public func gatePush(remote: String, lines: String) throws -> [GateDecision] {
         let updates = try PushUpdate.parse(lines)
-        // What the remote is known to have: its tracking refs (only for a named remote).
+        // What the remote's protected branches are known to hold (its tracking refs, for a
+        // named remote) was gated already. Only protected ones: hiding every tracking ref would
+        // let an unapproved commit reach a protected branch by way of an unprotected one.
         var known: [ObjectID] = []
         if !remote.isEmpty, Repository.isValidReferenceName("refs/remotes/\(remote)/x") {
-            known = try repository.references(matching: "refs/remotes/\(remote)/*").map(\.target)
+            let prefix = "refs/remotes/\(remote)/"
+            known = try repository.references(matching: prefix + "*")
+                .filter { isProtected(remoteRef: "refs/heads/" + $0.name.dropFirst(prefix.count)) }
+                .map(\.target)
         }
         var decisions: [GateDecision] = []
         for update in updates {
