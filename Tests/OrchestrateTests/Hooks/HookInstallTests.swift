@@ -114,4 +114,25 @@ struct HookInstallTests {
         let doctor = try repo.orchestrate("doctor")
         #expect(doctor.stdout.contains("pre-push is another tool's hook") || doctor.stderr.contains("pre-push is another tool's hook"), "\(doctor)")
     }
+
+    @Test("an older shim is updated, and an install interrupted after moving a hook aside is completed")
+    func upgradeAndRecovery() throws {
+        let repo = try TestRepo(initialize: true)
+        let hooks = repo.path + "/.git/hooks"
+        try repo.write(".git/hooks/post-commit", "#!/bin/sh\n# git-orchestrate hook shim: post-commit (an old version)\nexit 0\n")
+        #expect(try hookStatus(repo)["post-commit"] == "outdated")
+        // As if install was killed between moving the user's pre-push aside and writing ours.
+        let user = "#!/bin/sh\nexit 0\n"
+        try FileManager.default.removeItem(atPath: hooks + "/pre-push")
+        try repo.write(".git/hooks/pre-push.orchestrate-chained", user)
+        #expect(try hookStatus(repo)["pre-push"] == "missing")
+        try repo.orchestrateOK("hooks", "install")
+        let status = try hookStatus(repo)
+        #expect(status["post-commit"] == "ours")
+        #expect(status["pre-push"] == "chained")
+        #expect(FileManager.default.contents(atPath: hooks + "/post-commit")
+            == FileManager.default.contents(atPath: GateFixture.packageRoot + "/hooks/post-commit"))
+        try repo.orchestrateOK("hooks", "uninstall")
+        #expect(repo.read(".git/hooks/pre-push") == user)
+    }
 }
