@@ -18,7 +18,11 @@ struct GateTests {
     func unapprovedRefused() throws {
         let repo = try GateFixture.repoWithRemote()
         let before = try GateFixture.remoteTip(repo, "main")
-        let (_, oid) = try landedByHand(repo, approve: false)
+        let (worktree, oid) = try landedByHand(repo, approve: false)
+        // From the task worktree (git sets GIT_DIR to its private folder) the gate holds too.
+        let fromWorktree = try repo.gitResult("push", "origin", "HEAD:main", in: worktree)
+        #expect(fromWorktree.status != 0)
+        #expect(fromWorktree.stderr.contains("approve it with `git orchestrate approve T1`"), "\(fromWorktree)")
         let stray = try repo.commit("stray.txt", "x\n", message: "Stray fix")
         let push = try repo.gitResult("push", "origin", "main")
         #expect(push.status != 0)
