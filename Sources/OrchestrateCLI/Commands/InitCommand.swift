@@ -15,6 +15,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let orchestrator = try Orchestrator.initialize(Live.context, target: target)
+        if !noHooks { try orchestrator.installHooks() }
         Live.out("Initialized git-orchestrate in \(orchestrator.paths.mainWorktree) (target \(orchestrator.config.target), state \(orchestrator.paths.stateDir))")
     }
 }

@@ -45,8 +45,8 @@ extension Orchestrator {
         return findings
     }
 
-    /// Hook checks; the hooks feature extends this.
-    func doctorHooks() throws -> [DoctorFinding] { [] }
+    /// Hook checks: each hook installed and current (see Hooks/Orchestrator+HookDoctor.swift).
+    func doctorHooks() throws -> [DoctorFinding] { try hookFindings() }
 
     func doctorWorktrees(repair: Bool) throws -> [DoctorFinding] {
         var findings: [DoctorFinding] = []

@@ -42,6 +42,7 @@ extension Orchestrator {
 
     /// Target tip, tasks by state, active tasks and what is ready.
     public func status() throws -> StatusReport {
+        try scanTaskHeads()  // commits made where no hook ran (libgit2, --no-verify tools)
         let tip = try repository.referenceTarget(targetRef)
         return try store.read { tx in
             let active = try tx.tasks(
