@@ -17,10 +17,17 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
     /// The 40-digit hexadecimal form.
     public var hex: String {
-        var copy = raw
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &copy)
-        return String(cString: buffer)
+        // Formatted from the bytes directly: the gate formats thousands of these per push.
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: raw.id) { bytes in
+            String(unsafeUninitializedCapacity: 40) { out in
+                for (i, byte) in bytes.prefix(20).enumerated() {
+                    out[2 * i] = digits[Int(byte >> 4)]
+                    out[2 * i + 1] = digits[Int(byte & 0x0f)]
+                }
+                return 40
+            }
+        }
     }
 
     /// The first `length` digits, for display.

@@ -18,7 +18,7 @@ extension Repository {
 
     /// Sets `key` in the repository's own configuration file (`<common dir>/config`).
     public func setLocalConfig(_ key: String, to value: String) throws {
-        try withLocalConfig { local in
+        _ = try withLocalConfig { local in
             try check("git_config_set_string", git_config_set_string(local, key, value))
         }
     }

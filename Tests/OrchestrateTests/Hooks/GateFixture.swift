@@ -1,11 +1,8 @@
 import Foundation
-import OrchestrateModel
-import OrchestrateStore
 import OrchestrateTestSupport
 
-/// Test fixtures for the hooks and the gate. Approvals are built elsewhere; until they are
-/// merged, `approve` marks a task approved the way `git orchestrate approve` will: the task's
-/// commits (base..head) go into `cleared_commits` under an `approved` audit event.
+/// Test fixtures for the hooks and the gate: a repository with a bare remote, and approval
+/// through the real `submit` and `approve` commands.
 enum GateFixture {
     /// The package root (where `hooks/` lives).
     static let packageRoot: String = {
@@ -34,29 +31,11 @@ enum GateFixture {
         return result.status == 0 ? result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
-    static func store(_ repo: TestRepo) throws -> Store {
-        try Store(path: repo.path + "/.git/orchestrate/orchestrate.sqlite")
-    }
-
-    /// Approves task `id` at its branch's current head, as `approve` will.
-    static func approve(_ repo: TestRepo, _ idText: String) throws {
-        guard let id = TaskID(idText) else { throw TestFailure("bad id \(idText)") }
-        let store = try store(repo)
-        guard let task = try store.read({ try $0.task(id) }), let base = task.base else {
-            throw TestFailure("task \(idText) is not started")
-        }
-        let head = try repo.revParse("refs/heads/\(task.branch)")
-        let commits = try repo.git("rev-list", "\(base)..\(head)").split(separator: "\n").map(String.init)
-        try store.write { tx in
-            var current = task
-            current.head = head
-            current.state = .approved
-            try tx.updateTask(current)
-            let event = try tx.appendAudit(NewAuditEvent(
-                kind: .approved, task: id, oid: head, actor: "Rita Reviewer <rita@example.com>"))
-            try tx.insertClearedCommits(
-                commits.map { ClearedCommit(oid: $0, task: id, reason: .approved) }, auditSeq: event.seq)
-        }
+    /// Submits and approves task `id` at its branch's current head with the real commands,
+    /// as a reviewer other than the task's author.
+    static func approve(_ repo: TestRepo, _ id: String) throws {
+        try repo.orchestrateOK("submit", id)
+        try repo.orchestrateOK("approve", id, "--by", "Rita Reviewer <rita@example.com>")
     }
 
     /// The audit events of task `id` (`log --task --format json`).
