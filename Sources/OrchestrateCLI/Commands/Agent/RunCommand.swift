@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import OrchestrateCore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the agent on a task in its worktree, under supervision.",
+        discussion: """
+            Starts the task first when it is queued. The agent is `agent.command` from the
+            configuration, or CMD ARGS after `--` (no shell: each argument is passed as is;
+            {id}, {title}, {worktree}, {promptFile} are substituted). Prints the outcome:
+            completed, noChanges, failed, crashed, timedOut, disconnected or interrupted.
+            Exits 0 for completed and noChanges, 1 otherwise.
+            """)
+
+    @Argument(help: "The task id.")
+    var id: String
+
+    @Argument(parsing: .postTerminator, help: "The agent command (after `--`) instead of agent.command.")
+    var command: [String] = []
+
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        let orchestrator = try Live.orchestrator()
+        let view = AgentProgressView(context: Live.context)
+        let result = try orchestrator.runTask(id, command: command.isEmpty ? nil : command, observer: view.observer)
+        view.finish()
+        switch output.format {
+        case .json: Live.json(result.json)
+        case .table: Live.out(result.summary)
+        }
+        if !(result.run.outcome?.isSuccess ?? false) { throw ExitCode(1) }
+    }
+}
+
+struct UpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Drain the queue: run agents on ready tasks, at most N at once.",
+        discussion: """
+            Claims ready tasks (dependencies satisfied, highest priority first), starts the next as
+            each agent ends, retries failed attempts while `agent.maxAttempts` allows, and stops
+            when nothing is ready and nothing runs. Ctrl-C stops the agents gracefully; running
+            `up` again resumes them. Exits 0 when no task ended up failed, 1 otherwise.
+            """)
+
+    @Option(name: .long, help: "At most N agents at once (default: agent.maxConcurrent).")
+    var max: Int?
+
+    @Option(name: .long, help: "Who claims the tasks (recorded in the audit trail).")
+    var agent: String?
+
+    @OptionGroup var output: FormatOption
+
+    func validate() throws {
+        if let max, max < 1 { throw ValidationError("--max must be at least 1") }
+    }
+
+    func run() throws {
+        let orchestrator = try Live.orchestrator()
+        let view = AgentProgressView(context: Live.context)
+        let report = try orchestrator.up(maxAgents: max, agent: agent, observer: view.observer)
+        view.finish()
+        switch output.format {
+        case .json:
+            Live.json([
+                "runs": .array(report.results.map(\.json)), "interrupted": .bool(report.interrupted),
+                "startProblem": .optional(report.startProblem),
+            ])
+        case .table:
+            if report.results.isEmpty {
+                Live.err("nothing to do: no task is ready (see `git orchestrate status`)")
+            } else {
+                Live.out(report.results.map(\.summary).joined(separator: "\n"))
+            }
+        }
+        let failedTasks = report.results.filter { $0.taskState == .failed }.map(\.run.task)
+        if let problem = report.startProblem {
+            Live.err("error: \(problem)")
+            throw ExitCode(1)
+        }
+        if report.interrupted {
+            Live.err("interrupted: stopped the running agents; run `git orchestrate up` again to resume them")
+            throw ExitCode(1)
+        }
+        if !failedTasks.isEmpty {
+            Live.err("error: \(failedTasks.map(\.rawValue).joined(separator: ", ")) failed after \(orchestrator.config.agent.maxAttempts) attempt(s); see `git orchestrate logs <id>`")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct HeartbeatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat",
+        abstract: "Report that the agent working on a task is alive.",
+        discussion: "Exits 2 when the task has no run in progress. Inside an agent, the id defaults to $ORCHESTRATE_TASK_ID.")
+
+    @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).")
+    var id: String?
+
+    func run() throws {
+        guard let id = id ?? Live.context.environment["ORCHESTRATE_TASK_ID"] else {
+            throw ValidationError("name the task: git orchestrate heartbeat <id>")
+        }
+        _ = try Live.orchestrator().recordHeartbeat(id)
+    }
+}
+
+struct LogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print the output of the task's newest agent run.")
+
+    @Argument(help: "The task id.")
+    var id: String
+
+    @Flag(name: .long, help: "Keep printing as the log grows, until the run ends.")
+    var follow = false
+
+    func run() throws {
+        let orchestrator = try Live.orchestrator()
+        let run = try orchestrator.latestRunWithLog(id)
+        try orchestrator.streamLog(of: run, follow: follow) { FileHandle.standardOutput.write($0) }
+    }
+}
