@@ -13,6 +13,13 @@ enum InterruptSignals {
         interruptCount.store(0, ordering: .relaxed)
         signal(SIGINT) { _ in interruptCount.add(1, ordering: .relaxed) }
         signal(SIGTERM) { _ in interruptCount.add(1, ordering: .relaxed) }
+        // A parent may have started us with these signals blocked (they would stay pending
+        // for ever): unblock them on this thread, which is the one that waits.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Gives SIGINT and SIGTERM their default behaviour back.
