@@ -74,6 +74,17 @@ extension Orchestrator {
             "id": task.id.rawValue, "title": task.title, "worktree": worktree, "promptFile": promptFile,
             "attempt": String(attempt),
         ]
+        var environment = agentEnvironment(task: task, worktree: worktree)
+        environment["ORCHESTRATE_PROMPT_FILE"] = promptFile
+        environment["ORCHESTRATE_ATTEMPT"] = String(attempt)
+        return AgentInvocation(
+            argv: command.map { AgentInvocation.substitute($0, values) }, environment: environment,
+            directory: worktree, promptFile: promptFile, logPath: logPath)
+    }
+
+    /// The environment of agents and set-up commands: ours, without the variables git sets
+    /// for hooks, plus `agent.env`, plus where the agent is.
+    func agentEnvironment(task: TaskRecord, worktree: String) -> [String: String] {
         var environment = context.environment
         // Variables git sets for hooks would point the agent's git at the wrong repository.
         for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"] {
@@ -84,11 +95,7 @@ extension Orchestrator {
         environment["ORCHESTRATE_WORKTREE"] = worktree
         environment["ORCHESTRATE_DATABASE"] = paths.database
         environment["ORCHESTRATE_HEARTBEAT_SECONDS"] = String(config.agent.heartbeatSeconds)
-        environment["ORCHESTRATE_PROMPT_FILE"] = promptFile
-        environment["ORCHESTRATE_ATTEMPT"] = String(attempt)
-        return AgentInvocation(
-            argv: command.map { AgentInvocation.substitute($0, values) }, environment: environment,
-            directory: worktree, promptFile: promptFile, logPath: logPath)
+        return environment
     }
 
     /// The prompt: title, description, reviewer feedback, and how earlier attempts ended.

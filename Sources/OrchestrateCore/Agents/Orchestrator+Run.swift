@@ -12,6 +12,9 @@ extension Orchestrator {
         try reapDisconnectedRuns()
         let task = try store.read { try requireTask(id, in: $0) }
         if let open = try store.read({ try $0.openRun(of: id) }) { throw alreadyRunning(open) }
+        // Catch Ctrl-C from here on: an interrupted set-up still ends in a recorded run.
+        let supervisor = AgentSupervisor(self, observer: observer)
+        defer { supervisor.close() }
         switch task.state {
         case .queued:
             if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
@@ -28,8 +31,6 @@ extension Orchestrator {
             throw OrchestrateError.badInput(
                 "task \(id) is \(task.state.rawValue); only a queued, running or failed task can be run (see `git orchestrate show \(id)`)")
         }
-        let supervisor = AgentSupervisor(self, observer: observer)
-        defer { supervisor.close() }
         guard try supervisor.launch(id, command: command, allowFailed: true) != nil else {
             if let open = try store.read({ try $0.openRun(of: id) }) { throw alreadyRunning(open) }
             throw OrchestrateError.failed("task \(id) could not be run; see `git orchestrate show \(id)`")
