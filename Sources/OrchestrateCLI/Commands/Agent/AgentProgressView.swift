@@ -26,6 +26,7 @@ final class AgentProgressView {
         case .stopping(let id, let what):
             context.err("\(id): \(what)")
         case .ended(let result):
+            lastBlock.removeAll { $0.task == result.run.task }
             context.err("ended \(result.run.task) (attempt \(result.run.attempt)): \(Orchestrator.describe(result.run)); task is \(result.taskState.rawValue)")
         case .note(let text):
             context.err("note: \(text)")
