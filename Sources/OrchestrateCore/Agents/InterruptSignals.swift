@@ -13,6 +13,9 @@ enum InterruptSignals {
         interruptCount.store(0, ordering: .relaxed)
         signal(SIGINT) { _ in interruptCount.add(1, ordering: .relaxed) }
         signal(SIGTERM) { _ in interruptCount.add(1, ordering: .relaxed) }
+        // With SIGCHLD ignored (a disposition a parent can hand down) children are reaped by
+        // the kernel and waitpid could never report how an agent ended.
+        signal(SIGCHLD, SIG_DFL)
         // A parent may have started us with these signals blocked (they would stay pending
         // for ever): unblock them on this thread, which is the one that waits.
         var set = sigset_t()

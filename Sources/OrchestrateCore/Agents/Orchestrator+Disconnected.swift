@@ -78,6 +78,13 @@ extension Orchestrator {
         return findings
     }
 
+    /// Refreshes the heartbeat of the task's run in progress, if it has one (for progress
+    /// hooks: a commit by the agent shows it is alive). Returns whether there was one.
+    @discardableResult
+    public func touchOpenRun(_ id: TaskID) throws -> Bool {
+        try store.write { try $0.heartbeatOpenRun(of: id) } != nil
+    }
+
     /// Records that the agent working on a task is alive (`git orchestrate heartbeat`). Exit 2
     /// when the task has no run in progress.
     public func recordHeartbeat(_ idText: String) throws -> RunRecord {

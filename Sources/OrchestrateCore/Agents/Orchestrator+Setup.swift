@@ -1,6 +1,12 @@
 import Foundation
 import OrchestrateModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension Orchestrator {
     /// `agent.setup` for a new worktree: copies `setup.copy` (files, folders or globs, relative
     /// to the main work tree — typically gitignored things such as `.env`) into it, then runs
@@ -21,7 +27,7 @@ extension Orchestrator {
                 "`agent.setup.copy` entry \(pattern.debugDescription) must be a path inside the work tree (no leading / or ..); fix \(Config.fileName)")
         }
         let root = paths.mainWorktree.hasSuffix("/") ? String(paths.mainWorktree.dropLast()) : paths.mainWorktree
-        let matches = Orchestrator.glob(Orchestrator.escapeGlob(root) + "/" + pattern)
+        let matches = Orchestrator.expandGlob(Orchestrator.escapeGlob(root) + "/" + pattern)
         if matches.isEmpty {
             context.err("note: `agent.setup.copy` entry \(pattern) matches nothing in \(root); nothing copied for \(task)")
         }
@@ -87,10 +93,10 @@ extension Orchestrator {
     }
 
     /// The paths `pattern` matches (glob(3)), sorted; empty when none.
-    static func glob(_ pattern: String) -> [String] {
+    static func expandGlob(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
-        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
         return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
     }
 }

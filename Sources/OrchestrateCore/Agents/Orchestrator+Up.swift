@@ -31,7 +31,12 @@ extension Orchestrator {
             let now = context.now()
             if now.timeIntervalSince(lastReap) >= TimeInterval(config.agent.heartbeatSeconds) {
                 lastReap = now
-                try reapDisconnectedRuns()
+                do {
+                    try reapDisconnectedRuns()
+                } catch {
+                    // Never abandon the agents being watched over someone else's lost run.
+                    observer.event(.note("could not check for disconnected runs: \(error)"))
+                }
             }
             while report.startProblem == nil && !supervisor.interruptRequested && supervisor.active.count < limit {
                 do {

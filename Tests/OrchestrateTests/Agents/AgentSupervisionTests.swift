@@ -45,7 +45,7 @@ struct AgentSupervisionTests {
         let timeline = repo.scratch + "/timeline.txt"
         let agent = try repo.agentScript("work.sh", """
             echo "start $ORCHESTRATE_TASK_ID $(date +%s.%N)" >> \(timeline)
-            sleep 0.4
+            sleep 0.6
             echo "$ORCHESTRATE_TASK_ID" > work.txt
             git add work.txt && git commit -q -m "work of $ORCHESTRATE_TASK_ID"
             echo "end $ORCHESTRATE_TASK_ID $(date +%s.%N)" >> \(timeline)
