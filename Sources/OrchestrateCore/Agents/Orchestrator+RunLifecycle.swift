@@ -112,7 +112,9 @@ extension Orchestrator {
         let ahead = commitsAhead(of: task)
         ending.detail["commitsAhead"] = .int(Int64(ahead))
         let retry = ending.outcome.isRetryable && task.attempts < config.agent.maxAttempts
-        if ending.outcome.isRetryable { ending.detail["taskState"] = .string(retry ? "queued" : "failed") }
+        if ending.outcome.isRetryable && task.state == .running {
+            ending.detail["taskState"] = .string(retry ? "queued" : "failed")
+        }
         guard let finished = try store.write({ tx -> RunRecord? in
             guard let finished = try tx.finishRun(id: run.id, ending) else { return nil }
             if let before { try tx.appendAudit(before) }
@@ -130,6 +132,9 @@ extension Orchestrator {
         var result = RunResult(
             run: finished, taskState: task.state, submitted: false, submitProblem: nil, commitsAhead: ahead,
             uncommitted: uncommitted, keptRef: nil, killedAgent: killedAgent)
+        // A task cancelled (or otherwise moved on) while its agent ran keeps its new state:
+        // the run's outcome is recorded, nothing more.
+        guard task.state == .running else { return result }
         switch ending.outcome {
         case .completed where config.agent.autoSubmit:
             do {
@@ -160,10 +165,12 @@ extension Orchestrator {
     /// changes) is kept under `refs/orchestrate/rejected/<id>/<n>`, its worktree and branch
     /// removed, so that the next attempt starts clean from the target.
     func requeueAfterFailedRun(_ task: TaskRecord, attempt: Int) throws -> String? {
+        guard try store.read({ try $0.task(task.id)?.state }) == .running else { return nil }
         let kept = try keepWork(of: task, reason: "attempt \(attempt) failed")
         try removeWorkspace(of: task, keptAt: kept)
         try store.write { tx in
             var current = try requireTask(task.id, in: tx)
+            guard current.state == .running else { return }
             current.state = .queued
             current.worktree = nil
             current.base = nil
