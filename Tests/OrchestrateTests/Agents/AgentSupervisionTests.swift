@@ -39,6 +39,32 @@ struct AgentSupervisionTests {
         #expect(table.contains("T1    1        disconnected"))
     }
 
+    @Test("doctor and next find a disconnected run too", arguments: ["doctor", "next"])
+    func disconnectedFoundBy(_ command: String) throws {
+        let repo = try TestRepo.withAgent(["heartbeatSeconds": 1])
+        let pidFile = repo.scratch + "/agent.pid"
+        let agent = try repo.agentScript("sleepy.sh", "echo $$ > \(pidFile)\nsleep 30\n")
+        try repo.orchestrateOK("add", "Orphaned")
+        let supervisor = try repo.orchestrateInBackground("run", "T1", "--", agent)
+        #expect(eventually(within: 10) { !readText(pidFile).isEmpty })
+        let agentPid = try #require(Int32(readText(pidFile).trimmingCharacters(in: .whitespacesAndNewlines)))
+        supervisor.signal(SIGKILL)
+        _ = supervisor.wait()
+        usleep(2_500_000)  // past 2 × heartbeatSeconds
+        let result = try repo.orchestrate(command)
+        #expect(!processIsAlive(agentPid))
+        if command == "doctor" {
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("repaired: the agent run of T1 (attempt 1) had lost its supervisor; recorded it as disconnected and the task is now queued"))
+        } else {
+            // The lost task went back to the queue first, so `next` hands it out again.
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.hasPrefix("T1\t"))
+            #expect(try repo.taskJSON("T1")["state"] as? String == "running")
+        }
+        #expect(try repo.runs("T1").first?["outcome"] as? String == "disconnected")
+    }
+
     @Test("up --max 2 over five tasks never runs more than two agents at once")
     func upRespectsMax() throws {
         let repo = try TestRepo.withAgent(["heartbeatSeconds": 1])
