@@ -28,9 +28,16 @@ extension Orchestrator {
             let lost = NewAuditEvent(
                 kind: .heartbeatLost, task: run.task, actor: actor,
                 detail: facts.merging(["attempt": .int(Int64(run.attempt))]) { a, _ in a })
-            guard let result = try concludeRun(
-                run, RunEnding(outcome: .disconnected, detail: facts), killedAgent: killed, before: lost)
-            else { continue }
+            let concluded: RunResult?
+            do {
+                concluded = try concludeRun(
+                    run, RunEnding(outcome: .disconnected, detail: facts), killedAgent: killed, before: lost)
+            } catch {
+                // One lost run that cannot be tidied must not make `status` or `next` fail.
+                context.err("warning: could not end the disconnected run of \(run.task) (attempt \(run.attempt)): \(error); run `git orchestrate doctor`")
+                continue
+            }
+            guard let result = concluded else { continue }
             var note = "note: the agent run of \(run.task) (attempt \(run.attempt)) is disconnected: no heartbeat for \(silence)s and its supervisor (pid \(run.supervisorPid.map(String.init) ?? "?")) is gone"
             if killed, let pid = run.pid { note += "; stopped its agent process group \(pid)" }
             note += result.taskState == .queued ? "; task \(run.task) is queued again" : "; task \(run.task) is now \(result.taskState.rawValue)"
