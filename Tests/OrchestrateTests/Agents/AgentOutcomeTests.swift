@@ -162,5 +162,12 @@ struct AgentOutcomeTests {
         let run = try #require(try repo.runs("T1").first)
         #expect(run["outcome"] as? String == "failed")
         #expect(run["exitStatus"] as? Int == 127)
+        try repo.orchestrateOK("add", "Never run")
+        let noLog = try repo.orchestrate("logs", "T2")
+        #expect(noLog.status == 2)
+        #expect(noLog.stderr.contains("task T2 has not been run yet, so it has no log"))
+        let noRun = try repo.orchestrate("heartbeat", "T2")
+        #expect(noRun.status == 2)
+        #expect(noRun.stderr.contains("task T2 has no agent run in progress"))
     }
 }
