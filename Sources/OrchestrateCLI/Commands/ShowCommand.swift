@@ -19,6 +19,7 @@ struct ShowCommand: ParsableCommand {
             fields["history"] = .array(detail.history.map(\.json))
             fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
             fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
+            fields["runs"] = .array(detail.runs.map(\.json))
             Live.json(.object(fields))
         case .table:
             var lines = [
@@ -40,6 +41,10 @@ struct ShowCommand: ParsableCommand {
             if !detail.keptWork.isEmpty {
                 lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")
                 lines += detail.keptWork.map { "  \($0)" }
+            }
+            if !detail.runs.isEmpty {
+                lines.append("\nruns:")
+                lines += detail.runs.map { "  " + $0.line }
             }
             lines.append("\nhistory:")
             lines += detail.history.map { "  " + $0.line }

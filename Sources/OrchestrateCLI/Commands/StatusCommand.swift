@@ -20,6 +20,8 @@ struct StatusCommand: ParsableCommand {
                 })),
                 "active": .array(report.active.map(\.json)),
                 "ready": .array(report.ready.map { .string($0.rawValue) }),
+                "agents": .array(report.agents.map { $0.agentJSON(now: Live.context.now()) }),
+                "lastRuns": .object(Dictionary(uniqueKeysWithValues: report.lastRuns.map { ($0.key.rawValue, $0.value.json) })),
             ])
         case .table:
             var lines = ["target \(report.target) at \(Short.oid(report.targetTip))"]
@@ -36,6 +38,7 @@ struct StatusCommand: ParsableCommand {
                 lines.append("")
                 lines.append(table.text)
             }
+            lines += AgentStatusLines.lines(report, now: Live.context.now())
             Live.out(lines.joined(separator: "\n"))
         }
     }

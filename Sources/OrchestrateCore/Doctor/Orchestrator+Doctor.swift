@@ -41,6 +41,7 @@ extension Orchestrator {
             problem("audit trail broken at row \(chain.firstBadSeq ?? 0): \(chain.problem ?? ""); run `git orchestrate audit verify`")
         }
         findings += try doctorHooks()
+        findings += try doctorRuns()
         findings += try doctorWorktrees(repair: repair)
         return findings
     }

@@ -130,6 +130,6 @@ extension Orchestrator {
     func recordProgress(of id: TaskID, head: ObjectID, source: String) throws {
         guard let task = try store.read({ try $0.task(id) }), task.state.isInFlight else { return }
         try observeHead(of: id, newHead: head, source: source)
-        try store.write { tx in try tx.touchOpenRun(of: id) }
+        try touchOpenRun(id)
     }
 }

@@ -11,6 +11,8 @@ public struct TaskDetail: Sendable {
     public var dependents: [TaskID]
     /// Refs under which discarded work of this task is kept.
     public var keptWork: [String]
+    /// Every agent run of the task, oldest first.
+    public var runs: [RunRecord] = []
 }
 
 /// The state of the whole queue, for `status`.
@@ -22,6 +24,12 @@ public struct StatusReport: Sendable {
     public var active: [TaskRecord]
     /// Queued tasks whose dependencies are satisfied, in the order `next` hands them out.
     public var ready: [TaskID]
+    /// Agent runs in progress, oldest first.
+    public var agents: [RunRecord] = []
+    /// The newest run of each task that has one.
+    public var lastRuns: [TaskID: RunRecord] = [:]
+    /// Runs this very call found disconnected and ended.
+    public var disconnected: [RunResult] = []
 }
 
 extension Orchestrator {
@@ -37,19 +45,22 @@ extension Orchestrator {
             (try requireTask(id, in: tx), try tx.auditEvents(task: id), try tx.dependents(of: id))
         }
         let kept = try mainRepository.references(matching: Orchestrator.keptWorkPrefix(id) + "*").map(\.name)
-        return TaskDetail(task: task, history: history, dependents: dependents, keptWork: kept)
+        let runs = try store.read { try $0.runs(of: id) }
+        return TaskDetail(task: task, history: history, dependents: dependents, keptWork: kept, runs: runs)
     }
 
     /// Target tip, tasks by state, active tasks and what is ready.
     public func status() throws -> StatusReport {
         try scanTaskHeads()  // commits made where no hook ran (libgit2, --no-verify tools)
+        let disconnected = try reapDisconnectedRuns()
         let tip = try repository.referenceTarget(targetRef)
         return try store.read { tx in
             let active = try tx.tasks(
                 in: TaskState.allCases.filter { !$0.isFinished })
             return StatusReport(
                 target: config.target, targetTip: tip?.hex, counts: try tx.taskCountsByState(),
-                active: active, ready: try tx.readyTasks(allowInFlightDependencies: config.stacking).map(\.id))
+                active: active, ready: try tx.readyTasks(allowInFlightDependencies: config.stacking).map(\.id),
+                agents: try tx.openRuns(), lastRuns: try tx.latestRuns(), disconnected: disconnected)
         }
     }
 }

@@ -8,6 +8,7 @@ extension Orchestrator {
     /// task: the claim is one `BEGIN IMMEDIATE` transaction.
     public func claimNext(agent: String?) throws -> TaskRecord? {
         let claimant = agent ?? actor
+        try reapDisconnectedRuns()  // a task whose agent was lost goes back to the queue first
         let claimed: TaskRecord? = try store.write { tx in
             guard var task = try tx.readyTasks(allowInFlightDependencies: config.stacking).first else { return nil }
             task.state = .running

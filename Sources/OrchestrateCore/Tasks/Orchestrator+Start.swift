@@ -132,6 +132,8 @@ extension Orchestrator {
         }
     }
 
-    /// Per-worktree preparation after checkout; the agent set-up extends this.
-    func prepareWorktree(_ task: TaskRecord, path: String) throws {}
+    /// Per-worktree preparation after checkout: the agent set-up (`agent.setup`).
+    func prepareWorktree(_ task: TaskRecord, path: String) throws {
+        try runAgentSetup(task, worktree: path)
+    }
 }

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import OrchestrateCore
+
+struct HeartbeatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat",
+        abstract: "Report that the agent working on a task is alive.",
+        discussion: "Exits 2 when the task has no run in progress. Inside an agent, the id defaults to $ORCHESTRATE_TASK_ID.")
+
+    @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).")
+    var id: String?
+
+    func run() throws {
+        guard let id = id ?? Live.context.environment["ORCHESTRATE_TASK_ID"] else {
+            throw ValidationError("name the task: git orchestrate heartbeat <id>")
+        }
+        _ = try Live.orchestrator().recordHeartbeat(id)
+    }
+}
+
+struct LogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print the output of the task's newest agent run.")
+
+    @Argument(help: "The task id.")
+    var id: String
+
+    @Flag(name: .long, help: "Keep printing as the log grows, until the run ends.")
+    var follow = false
+
+    func run() throws {
+        let orchestrator = try Live.orchestrator()
+        let run = try orchestrator.latestRunWithLog(id)
+        try orchestrator.streamLog(of: run, follow: follow) { FileHandle.standardOutput.write($0) }
+    }
+}
