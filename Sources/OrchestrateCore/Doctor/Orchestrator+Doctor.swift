@@ -42,6 +42,7 @@ extension Orchestrator {
         }
         findings += try doctorHooks()
         findings += try doctorWorktrees(repair: repair)
+        findings += try doctorMergeJournal(repair: repair)
         return findings
     }
 

@@ -1,0 +1,228 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+extension Orchestrator {
+    /// Lands one task: replay onto the tip, move its branch, run the checks on exactly that
+    /// commit, journal, compare-and-swap the target, update the checkout, record. Re-plans on a
+    /// lost race, at most `merge.maxRetries` times.
+    func mergeOne(_ id: TaskID, graph: DependencyGraph, run: inout MergeRun, dryRun: Bool, runChecks: Bool) throws -> MergeOutcome {
+        var task = try store.read { try requireTask(id, in: $0) }
+        let unmet = try store.read { tx in
+            try task.dependsOn.filter { dep in
+                if run.landed.contains(dep) { return false }
+                return try tx.task(dep)?.state != .merged
+            }
+        }
+        if !unmet.isEmpty {
+            let names = unmet.map(\.rawValue).joined(separator: ", ")
+            return MergeOutcome(task: id, result: .waiting, message: "waiting on \(names)", waitingOn: unmet)
+        }
+        guard task.state == .approved else {
+            return MergeOutcome(task: id, result: .needsApproval, message: "\(id) is \(task.state.rawValue), not approved; approve it with `git orchestrate approve \(id)`")
+        }
+        let branchRef = "refs/heads/\(task.branch)"
+        var attempt = 0
+        while true {
+            guard let head = try mainRepository.referenceTarget(branchRef) else {
+                return MergeOutcome(task: id, result: .failed, message: "\(id) has no branch \(task.branch); run `git orchestrate doctor`")
+            }
+            guard let approval = try holdingApproval(of: task, head: head) else {
+                if !dryRun { try observeHead(of: id, newHead: head, source: "merge") }
+                return MergeOutcome(task: id, result: .needsApproval, message: "the approval of \(id) does not match its branch head \(head.short()); review and approve it again")
+            }
+            let oldTip = dryRun ? run.tip : try targetTip()
+            let sources = try landedDependencySources(of: task, graph: graph)
+            let replayed = try replay(head: head, onto: oldTip, hiding: sources, committer: committerSignature)
+            var outcome = MergeOutcome(task: id, result: .landed, message: "", oldTip: oldTip.hex)
+            let newHead: ObjectID
+            switch replayed {
+            case .empty:
+                outcome.message = "\(id): every commit is already on \(config.target)"
+                newHead = oldTip
+            case .conflict(let commit, let paths):
+                outcome.result = .conflicted
+                outcome.conflicts = paths
+                outcome.message = "\(id) conflicts with \(config.target) in \(paths.joined(separator: ", ")) (commit \(commit.short())); rebase it in its worktree, submit and approve again"
+                if !dryRun { try recordConflict(id, paths: paths, commit: commit, tip: oldTip) }
+                return outcome
+            case .fastForward(let h, let commits):
+                newHead = h
+                outcome.commits = commits
+                outcome.fastForward = true
+            case .rewritten(let h, let commits):
+                newHead = h
+                outcome.commits = commits
+                let patch = try mainRepository.patchID(from: oldTip, to: h)
+                if patch != approval.patchId {
+                    outcome.result = .needsApproval
+                    outcome.message = "rebasing \(id) onto \(config.target) changed its patch; review and approve it again"
+                    if !dryRun { try voidApproval(id, reason: "the rebase onto \(oldTip.hex) changed the patch id from \(approval.patchId) to \(patch)", head: head) }
+                    return outcome
+                }
+            }
+            outcome.newTip = newHead.hex
+            if dryRun {
+                outcome.message = outcome.message.isEmpty ? "\(id) would land (\(outcome.fastForward ? "fast-forward" : "rebased"), \(outcome.commits.count) commit\(outcome.commits.count == 1 ? "" : "s"))" : outcome.message
+                run.tip = newHead
+                return outcome
+            }
+            // The user's checkout of the target must take the landed paths without losing work.
+            let landedPaths = try newHead == oldTip ? [] : mainRepository.changedFiles(from: oldTip, to: newHead).flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+            let checkouts = try targetCheckouts()
+            for checkout in checkouts {
+                let dirty = Set(try Repository.open(at: checkout).status().map(\.path)).intersection(landedPaths)
+                if !dirty.isEmpty {
+                    outcome.result = .blocked
+                    outcome.message = "\(id) was not landed: \(checkout) has local changes to \(dirty.sorted().joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
+                    return outcome
+                }
+            }
+            if newHead != head {
+                try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
+            }
+            if runChecks && !config.checks.isEmpty {
+                guard let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) else {
+                    outcome.result = .failed
+                    outcome.message = "\(id) has no worktree to run the checks in; run `git orchestrate doctor --repair`, or merge with --no-checks"
+                    return outcome
+                }
+                let results = try self.runChecks(in: worktree, task: task, commit: newHead.hex)
+                outcome.checks = results
+                if let failed = results.first(where: { !$0.passed }) {
+                    outcome.result = .failed
+                    outcome.message = "\(id) failed the check \(failed.name) (\(failed.timedOut ? "timed out" : "exit status \(failed.exitStatus)")); see `git orchestrate show \(id)`"
+                    try recordCheckFailure(id, failed, commit: newHead)
+                    return outcome
+                }
+                // The tree that was checked is the tree that lands.
+                guard try mainRepository.referenceTarget(branchRef) == newHead else {
+                    outcome.result = .blocked
+                    outcome.message = "the branch of \(id) moved while its checks ran; approve it again"
+                    return outcome
+                }
+            }
+            if newHead == oldTip {
+                try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: nil, payload: landingPayload(outcome))
+                try cleanUpLanded(task, landed: newHead)
+                return outcome
+            }
+            let payload = landingPayload(outcome)
+            let journalID = try store.write { tx in
+                try tx.insertMergeJournal(task: id, target: targetRef, oldTip: oldTip.hex, newTip: newHead.hex, payload: payload)
+            }
+            faultInjectionPause("after-journal")
+            do {
+                try mainRepository.setReference(targetRef, to: newHead, expecting: oldTip, message: "orchestrate: land \(id)")
+            } catch let error as GitError where error.code == .modified || error.code == .locked {
+                try store.write { try $0.setMergeJournalState(journalID, "abandoned") }
+                attempt += 1
+                if attempt > config.merge.maxRetries {
+                    outcome.result = .blocked
+                    outcome.message = "\(config.target) kept moving while \(id) was landing (\(attempt) tries); run `git orchestrate merge` again"
+                    return outcome
+                }
+                context.err("merge: \(config.target) moved while landing \(id); re-planning on the new tip")
+                task = try store.read { try requireTask(id, in: $0) }
+                continue
+            }
+            faultInjectionPause("after-target-move")
+            for checkout in checkouts {
+                do {
+                    try Repository.open(at: checkout).checkoutPaths(from: oldTip, to: newHead, paths: landedPaths)
+                } catch {
+                    context.err("warning: could not update \(checkout) to the new \(config.target) (\(error)); run `git status` there")
+                }
+            }
+            try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload)
+            try cleanUpLanded(task, landed: newHead)
+            outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
+            return outcome
+        }
+    }
+
+    /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops at that point for
+    /// a minute so that a test can `kill -9` it exactly there (points: `after-journal`,
+    /// `after-target-move`). Inert unless the variable names the point.
+    private func faultInjectionPause(_ point: String) {
+        guard context.environment["ORCHESTRATE_TEST_PAUSE"] == point else { return }
+        context.err("merge: paused at \(point) (pid \(getpid()))")
+        sleep(60)
+    }
+
+    /// The approval that still holds for `head`: one given on that very commit, or — after the
+    /// merge buffer replayed the branch — one whose patch id matches the replayed change.
+    func holdingApproval(of task: TaskRecord, head: ObjectID) throws -> ApprovalRecord? {
+        let approvals = try store.read { try $0.approvals(ofTask: task.id) }
+        if let exact = approvals.last(where: { $0.oid == head.hex }) { return exact }
+        guard task.head == head.hex, let base = task.base.flatMap(ObjectID.init(hex:)) else { return nil }
+        let patch = try mainRepository.patchID(from: base, to: head)
+        return approvals.last(where: { $0.patchId == patch })
+    }
+
+    /// The work trees (main and linked) that have the target branch checked out.
+    func targetCheckouts() throws -> [String] {
+        var result: [String] = []
+        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == config.target { result.append(paths.mainWorktree) }
+        for wt in try mainRepository.worktrees() where wt.isValid && Repository.checkedOutBranch(atWorktree: wt.path) == config.target {
+            result.append(wt.path)
+        }
+        return result
+    }
+
+    /// Moves the task's branch to its replayed head (compare-and-swap) and brings its worktree
+    /// there; records the new base and head so the approval follows the change.
+    private func moveTaskBranch(_ task: inout TaskRecord, from head: ObjectID, to newHead: ObjectID, base: ObjectID) throws {
+        let id = task.id
+        var worktreeRepo: Repository?
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
+            let repo = try Repository.open(at: worktree)
+            let dirty = try repo.status()
+            if !dirty.isEmpty {
+                throw OrchestrateError.failed(
+                    "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again")
+            }
+            worktreeRepo = repo
+        }
+        task = try store.write { tx in
+            var current = try requireTask(id, in: tx)
+            current.base = base.hex
+            current.head = newHead.hex
+            return try tx.updateTask(current)
+        }
+        try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
+        try worktreeRepo?.hardReset(to: newHead)
+    }
+
+    private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {
+        [
+            "commits": .array(outcome.commits.map(\.json)),
+            "checks": .array(outcome.checks.map(\.json)),
+            "fastForward": .bool(outcome.fastForward),
+        ]
+    }
+
+    /// After landing: the worktree and branch go, unless `merge.keepWorktrees` (or the worktree
+    /// holds uncommitted work, which is never thrown away).
+    private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID) throws {
+        guard !config.merge.keepWorktrees else { return }
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+            try !Repository.open(at: worktree).status().isEmpty
+        {
+            context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
+            return
+        }
+        let kept = KeptWork(ref: targetRef, oid: landed, includesUncommitted: false)
+        do {
+            try removeWorkspace(of: task, keptAt: kept)
+            try store.write { tx in
+                var current = try requireTask(task.id, in: tx)
+                current.worktree = nil
+                try tx.updateTask(current)
+            }
+        } catch {
+            context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate gc`")
+        }
+    }
+}
