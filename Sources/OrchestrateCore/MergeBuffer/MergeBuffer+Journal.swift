@@ -23,11 +23,15 @@ extension Orchestrator {
             let current = try mainRepository.referenceTarget(entry.target)
             let landed = try current.map { try mainRepository.contains($0, ancestor: newTip) } ?? false
             if landed {
-                try finishLanding(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
+                if entry.payload.objectValue?["kind"]?.stringValue == "revert" {
+                    try finishRevert(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
+                } else {
+                    try finishLanding(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
+                }
                 result.completed.append(entry.task)
                 // The killed merge may not have brought the user's checkout along; SAFE
                 // checkout changes only files that still match the old tip.
-                let landedPaths = try mainRepository.changedFiles(from: oldTip, to: newTip).flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+                let landedPaths = try pathsChanged(from: oldTip, to: newTip)
                 for checkout in try targetCheckouts() {
                     try? Repository.open(at: checkout).checkoutPaths(from: oldTip, to: newTip, paths: landedPaths)
                 }

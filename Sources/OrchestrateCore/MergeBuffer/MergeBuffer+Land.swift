@@ -69,15 +69,12 @@ extension Orchestrator {
                 return outcome
             }
             // The user's checkout of the target must take the landed paths without losing work.
-            let landedPaths = try newHead == oldTip ? [] : mainRepository.changedFiles(from: oldTip, to: newHead).flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+            let landedPaths = try newHead == oldTip ? [] : pathsChanged(from: oldTip, to: newHead)
             let checkouts = try targetCheckouts()
-            for checkout in checkouts {
-                let dirty = Set(try Repository.open(at: checkout).status().map(\.path)).intersection(landedPaths)
-                if !dirty.isEmpty {
-                    outcome.result = .blocked
-                    outcome.message = "\(id) was not landed: \(checkout) has local changes to \(dirty.sorted().joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
-                    return outcome
-                }
+            if let (checkout, files) = try overlappingLocalChanges(landedPaths, in: checkouts) {
+                outcome.result = .blocked
+                outcome.message = "\(id) was not landed: \(checkout) has local changes to \(files.joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
+                return outcome
             }
             if newHead != head {
                 try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
@@ -109,14 +106,7 @@ extension Orchestrator {
                 return outcome
             }
             let payload = landingPayload(outcome)
-            let journalID = try store.write { tx in
-                try tx.insertMergeJournal(task: id, target: targetRef, oldTip: oldTip.hex, newTip: newHead.hex, payload: payload)
-            }
-            faultInjectionPause("after-journal")
-            do {
-                try mainRepository.setReference(targetRef, to: newHead, expecting: oldTip, message: "orchestrate: land \(id)")
-            } catch let error as GitError where error.code == .modified || error.code == .locked {
-                try store.write { try $0.setMergeJournalState(journalID, "abandoned") }
+            guard let journalID = try moveTarget(for: id, from: oldTip, to: newHead, payload: payload, paths: landedPaths, checkouts: checkouts) else {
                 attempt += 1
                 if attempt > config.merge.maxRetries {
                     outcome.result = .blocked
@@ -127,28 +117,11 @@ extension Orchestrator {
                 task = try store.read { try requireTask(id, in: $0) }
                 continue
             }
-            faultInjectionPause("after-target-move")
-            for checkout in checkouts {
-                do {
-                    try Repository.open(at: checkout).checkoutPaths(from: oldTip, to: newHead, paths: landedPaths)
-                } catch {
-                    context.err("warning: could not update \(checkout) to the new \(config.target) (\(error)); run `git status` there")
-                }
-            }
             try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload)
             try cleanUpLanded(task, landed: newHead)
             outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
         }
-    }
-
-    /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops at that point for
-    /// a minute so that a test can `kill -9` it exactly there (points: `after-journal`,
-    /// `after-target-move`). Inert unless the variable names the point.
-    private func faultInjectionPause(_ point: String) {
-        guard context.environment["ORCHESTRATE_TEST_PAUSE"] == point else { return }
-        context.err("merge: paused at \(point) (pid \(getpid()))")
-        sleep(60)
     }
 
     /// The approval that still holds for `head`: one given on that very commit, or — after the

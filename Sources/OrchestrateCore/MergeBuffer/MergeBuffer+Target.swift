@@ -1,0 +1,57 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+extension Orchestrator {
+    /// The one way the target moves (landings and reverts): journal the intent, compare-and-swap
+    /// the ref from `oldTip` to `newTip`, bring the checkouts of the target along (`paths`
+    /// only, SAFE). Returns the journal row to settle with the records, or nil when someone
+    /// else moved the target first (the intent is dropped; re-plan and try again).
+    func moveTarget(
+        for id: TaskID, from oldTip: ObjectID, to newTip: ObjectID, payload: JSONValue, paths: [String], checkouts: [String]
+    ) throws -> Int64? {
+        let journalID = try store.write { tx in
+            try tx.insertMergeJournal(task: id, target: targetRef, oldTip: oldTip.hex, newTip: newTip.hex, payload: payload)
+        }
+        faultInjectionPause("after-journal")
+        do {
+            try mainRepository.setReference(targetRef, to: newTip, expecting: oldTip, message: "orchestrate: \(payload.objectValue?["kind"]?.stringValue ?? "land") \(id)")
+        } catch let error as GitError where error.code == .modified || error.code == .locked {
+            try store.write { try $0.setMergeJournalState(journalID, "abandoned") }
+            return nil
+        }
+        faultInjectionPause("after-target-move")
+        for checkout in checkouts {
+            do {
+                try Repository.open(at: checkout).checkoutPaths(from: oldTip, to: newTip, paths: paths)
+            } catch {
+                context.err("warning: could not update \(checkout) to the new \(config.target) (\(error)); run `git status` there")
+            }
+        }
+        return journalID
+    }
+
+    /// The paths that differ between two commits (both sides of a rename).
+    func pathsChanged(from old: ObjectID, to new: ObjectID) throws -> [String] {
+        try mainRepository.changedFiles(from: old, to: new).flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+    }
+
+    /// Refuses (with the message) when a checkout of the target has local changes to `paths`.
+    func overlappingLocalChanges(_ paths: [String], in checkouts: [String]) throws -> (checkout: String, files: [String])? {
+        for checkout in checkouts {
+            let dirty = Set(try Repository.open(at: checkout).status().map(\.path)).intersection(paths)
+            if !dirty.isEmpty { return (checkout, dirty.sorted()) }
+        }
+        return nil
+    }
+
+    /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops at that point for
+    /// a minute so that a test can `kill -9` it exactly there (points: `after-journal`,
+    /// `after-target-move`). Inert unless the variable names the point.
+    private func faultInjectionPause(_ point: String) {
+        guard context.environment["ORCHESTRATE_TEST_PAUSE"] == point else { return }
+        context.err("merge: paused at \(point) (pid \(getpid()))")
+        sleep(60)
+    }
+}
