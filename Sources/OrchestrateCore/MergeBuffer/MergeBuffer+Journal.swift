@@ -33,7 +33,7 @@ extension Orchestrator {
                 // checkout changes only files that still match the old tip.
                 let landedPaths = try pathsChanged(from: oldTip, to: newTip)
                 for checkout in try targetCheckouts() {
-                    try? Repository.open(at: checkout).checkoutPaths(from: oldTip, to: newTip, paths: landedPaths)
+                    try? checkout.repository.checkoutPaths(from: oldTip, to: newTip, paths: landedPaths)
                 }
                 context.err("merge: recorded the landing of \(entry.task) (\(oldTip.short()) → \(newTip.short())) left unrecorded by an interrupted merge")
             } else {

@@ -70,19 +70,34 @@ extension Orchestrator {
             }
             // The user's checkout of the target must take the landed paths without losing work.
             let landedPaths = try newHead == oldTip ? [] : pathsChanged(from: oldTip, to: newHead)
-            let checkouts = try targetCheckouts()
+            let checkouts = try run.checkouts()
             if let (checkout, files) = try overlappingLocalChanges(landedPaths, in: checkouts) {
                 outcome.result = .blocked
                 outcome.message = "\(id) was not landed: \(checkout) has local changes to \(files.joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
                 return outcome
             }
-            if newHead != head {
-                try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
+            let willCheck = runChecks && !config.checks.isEmpty
+            // Without checks the branch follows after the landing (one write less per task).
+            if newHead != head && willCheck {
+                do {
+                    try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
+                } catch let error as OrchestrateError {
+                    outcome.result = .blocked
+                    outcome.message = error.message
+                    return outcome
+                }
             }
-            if runChecks && !config.checks.isEmpty {
+            if willCheck {
                 guard let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) else {
                     outcome.result = .failed
                     outcome.message = "\(id) has no worktree to run the checks in; run `git orchestrate doctor --repair`, or merge with --no-checks"
+                    return outcome
+                }
+                // Checks run on exactly the commit that lands: the worktree must hold it, clean.
+                let dirty = try Repository.open(at: worktree).status()
+                if !dirty.isEmpty {
+                    outcome.result = .blocked
+                    outcome.message = "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again"
                     return outcome
                 }
                 let results = try self.runChecks(in: worktree, task: task, commit: newHead.hex)
@@ -102,7 +117,7 @@ extension Orchestrator {
             }
             if newHead == oldTip {
                 try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: nil, payload: landingPayload(outcome))
-                try cleanUpLanded(task, landed: newHead)
+                try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
                 return outcome
             }
             let payload = landingPayload(outcome)
@@ -118,7 +133,7 @@ extension Orchestrator {
                 continue
             }
             try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload)
-            try cleanUpLanded(task, landed: newHead)
+            try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
             outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
         }
@@ -132,16 +147,6 @@ extension Orchestrator {
         guard task.head == head.hex, let base = task.base.flatMap(ObjectID.init(hex:)) else { return nil }
         let patch = try mainRepository.patchID(from: base, to: head)
         return approvals.last(where: { $0.patchId == patch })
-    }
-
-    /// The work trees (main and linked) that have the target branch checked out.
-    func targetCheckouts() throws -> [String] {
-        var result: [String] = []
-        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == config.target { result.append(paths.mainWorktree) }
-        for wt in try mainRepository.worktrees() where wt.isValid && Repository.checkedOutBranch(atWorktree: wt.path) == config.target {
-            result.append(wt.path)
-        }
-        return result
     }
 
     /// Moves the task's branch to its replayed head (compare-and-swap) and brings its worktree
@@ -176,23 +181,35 @@ extension Orchestrator {
         ]
     }
 
-    /// After landing: the worktree and branch go, unless `merge.keepWorktrees` (or the worktree
-    /// holds uncommitted work, which is never thrown away).
-    private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID) throws {
+    /// After landing: the branch points at what landed; the worktree and branch go, unless
+    /// `merge.keepWorktrees` (or the worktree holds uncommitted work, which is never thrown away).
+    private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
+        let branchRef = "refs/heads/\(task.branch)"
+        let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
+        if head != landed && !dirty {
+            do {
+                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
+                if let worktree, config.merge.keepWorktrees { try Repository.open(at: worktree).hardReset(to: landed) }
+            } catch {
+                context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
+                return
+            }
+        }
         guard !config.merge.keepWorktrees else { return }
-        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
-            try !Repository.open(at: worktree).status().isEmpty
-        {
+        if dirty, let worktree {
             context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
             return
         }
         let kept = KeptWork(ref: targetRef, oid: landed, includesUncommitted: false)
         do {
             try removeWorkspace(of: task, keptAt: kept)
-            try store.write { tx in
-                var current = try requireTask(task.id, in: tx)
-                current.worktree = nil
-                try tx.updateTask(current)
+            if task.worktree != nil {
+                try store.write { tx in
+                    var current = try requireTask(task.id, in: tx)
+                    current.worktree = nil
+                    try tx.updateTask(current)
+                }
             }
         } catch {
             context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate gc`")

@@ -40,7 +40,7 @@ extension Orchestrator {
             return x.seq < y.seq
         }
         let startTip = try targetTip()
-        var run = MergeRun(tip: startTip)
+        var run = MergeRun(tip: startTip, findCheckouts: targetCheckouts)
         for (i, id) in order.enumerated() {
             progress(i, order.count, id)
             let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
@@ -70,4 +70,19 @@ struct MergeRun {
     var tip: ObjectID
     var landed: Set<TaskID> = []
     var outcomes: [MergeOutcome] = []
+    let findCheckouts: () throws -> [TargetCheckout]
+    private var found: [TargetCheckout]?
+
+    init(tip: ObjectID, findCheckouts: @escaping () throws -> [TargetCheckout]) {
+        self.tip = tip
+        self.findCheckouts = findCheckouts
+    }
+
+    /// The checkouts of the target, looked up once per run.
+    mutating func checkouts() throws -> [TargetCheckout] {
+        if let found { return found }
+        let result = try findCheckouts()
+        found = result
+        return result
+    }
 }
