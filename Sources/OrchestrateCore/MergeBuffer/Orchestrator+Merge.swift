@@ -12,6 +12,29 @@ extension Orchestrator {
         let lock = dryRun ? nil : try MergeLock.acquire(directory: paths.locksDir, wait: 2)
         defer { withExtendedLifetime(lock) {} }
         if !dryRun { try reconcileMergeJournal() }
+        let (order, graph) = try mergeOrder(requested)
+        let startTip = try targetTip()
+        var run = MergeRun(tip: startTip, findCheckouts: targetCheckouts)
+        for (i, id) in order.enumerated() {
+            progress(i, order.count, id)
+            let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
+            if outcome.result == .landed { run.landed.insert(id) }
+            run.outcomes.append(outcome)
+        }
+        if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
+        return MergeReport(
+            target: config.target, dryRun: dryRun, startTip: startTip.hex,
+            endTip: dryRun ? run.tip.hex : try targetTip().hex, outcomes: run.outcomes)
+    }
+
+    /// The order in which `merge` would consider tasks (for `status` and `--dry-run`): the
+    /// approved tasks (or `requested` plus the approved tasks they depend on), dependencies
+    /// first, then priority, then the earlier approval, then the older task. No git work.
+    public func plannedMergeOrder(_ requested: [TaskID] = []) throws -> [TaskID] {
+        try mergeOrder(requested).order
+    }
+
+    func mergeOrder(_ requested: [TaskID]) throws -> (order: [TaskID], graph: DependencyGraph) {
         let all = try store.read { try $0.tasks() }
         let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
         for id in requested where byID[id] == nil {
@@ -39,18 +62,7 @@ extension Orchestrator {
             if tx != ty { return tx < ty }
             return x.seq < y.seq
         }
-        let startTip = try targetTip()
-        var run = MergeRun(tip: startTip, findCheckouts: targetCheckouts)
-        for (i, id) in order.enumerated() {
-            progress(i, order.count, id)
-            let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
-            if outcome.result == .landed { run.landed.insert(id) }
-            run.outcomes.append(outcome)
-        }
-        if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
-        return MergeReport(
-            target: config.target, dryRun: dryRun, startTip: startTip.hex,
-            endTip: dryRun ? run.tip.hex : try targetTip().hex, outcomes: run.outcomes)
+        return (order, graph)
     }
 
     /// Progress on stderr: a bar on a terminal, a plain line otherwise.
