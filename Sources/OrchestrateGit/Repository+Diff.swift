@@ -92,4 +92,18 @@ extension Repository {
             return String(cString: ptr)
         }
     }
+
+    /// The paths that differ between two commits (a rename counts as both of its paths),
+    /// without computing any patch.
+    public func changedPaths(from base: ObjectID, to head: ObjectID) throws -> [String] {
+        try withDiff(from: base, to: head, findRenames: false) { diff in
+            var result: [String] = []
+            for i in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, i) else { continue }
+                if let p = delta.pointee.old_file.path { result.append(String(cString: p)) }
+                if let p = delta.pointee.new_file.path { result.append(String(cString: p)) }
+            }
+            return Array(Set(result)).sorted()
+        }
+    }
 }

@@ -15,7 +15,19 @@ public struct StatusEntry: Sendable, Equatable {
 extension Repository {
     /// The paths that are modified, staged, deleted or untracked in this work tree (ignored
     /// files excepted), like `git status --porcelain`.
-    public func status() throws -> [StatusEntry] {
+    public func status() throws -> [StatusEntry] { try status(limitedTo: nil) }
+
+    /// Like `status()`, but looks only at exactly `paths` when given (much faster on a large
+    /// work tree: nothing else is scanned).
+    public func status(limitedTo paths: [String]?) throws -> [StatusEntry] {
+        if let paths {
+            if paths.isEmpty { return [] }
+            return try withStrArray(paths) { spec in try status(pathspec: &spec) }
+        }
+        return try status(pathspec: nil)
+    }
+
+    private func status(pathspec: UnsafeMutablePointer<git_strarray>?) throws -> [StatusEntry] {
         var options = git_status_options()
         try check(
             "git_status_options_init",
@@ -24,6 +36,10 @@ extension Repository {
         options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
             | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        if let pathspec {
+            options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
+            options.pathspec = pathspec.pointee
+        }
         var list: OpaquePointer?
         try check("git_status_list_new", git_status_list_new(&list, handle, &options))
         defer { git_status_list_free(list) }

@@ -130,6 +130,13 @@ public final class TestRepo: @unchecked Sendable {
         return try revParse("HEAD", in: dir)
     }
 
+    /// The task object of `show <id> --format json` (with its history and runs).
+    public func taskJSON(_ id: String) throws -> [String: Any] {
+        let text = try orchestrateOK("show", id, "--format", "json")
+        guard let object = try TestRepo.json(text) as? [String: Any] else { throw TestFailure("show printed \(text)") }
+        return object
+    }
+
     /// Parses JSON printed by `--format json`.
     public static func json(_ text: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])

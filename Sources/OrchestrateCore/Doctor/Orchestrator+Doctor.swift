@@ -43,6 +43,7 @@ extension Orchestrator {
         findings += try doctorHooks()
         findings += try doctorRuns()
         findings += try doctorWorktrees(repair: repair)
+        findings += try doctorMergeJournal(repair: repair)
         return findings
     }
 

@@ -26,13 +26,6 @@ extension TestRepo {
         return path
     }
 
-    /// The task object of `show --format json`.
-    func taskJSON(_ id: String) throws -> [String: Any] {
-        let text = try orchestrateOK("show", id, "--format", "json")
-        guard let object = try TestRepo.json(text) as? [String: Any] else { throw TestFailure("show printed \(text)") }
-        return object
-    }
-
     /// The runs of a task, oldest first.
     func runs(_ id: String) throws -> [[String: Any]] {
         (try taskJSON(id)["runs"] as? [[String: Any]]) ?? []

@@ -1,0 +1,67 @@
+import ArgumentParser
+import OrchestrateCore
+import OrchestrateModel
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Land approved tasks on the target branch, in dependency order.",
+        discussion: """
+            Each task is rebased in memory onto the current tip, its branch moved there, the
+            configured checks run on exactly that commit in its worktree, and the target moved
+            with a compare-and-swap. Exits 1 when any task did not land.
+            """)
+
+    @Argument(help: "Only these tasks (and the approved tasks they depend on).")
+    var ids: [String] = []
+
+    @Flag(name: .long, help: "Print the plan (order, waits, predicted conflicts); move nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Do not run the configured checks.")
+    var noChecks = false
+
+    @OptionGroup var format: FormatOption
+
+    func run() throws {
+        let report = try Live.orchestrator().merge(ids: ids, dryRun: dryRun, runChecks: !noChecks)
+        switch format.format {
+        case .json:
+            Live.json(report.json)
+        case .table:
+            if report.outcomes.isEmpty { Live.out("nothing to merge: no approved task") }
+            for outcome in report.outcomes { Live.out(outcome.line(dryRun: report.dryRun)) }
+        }
+        if !report.dryRun && !report.allLanded { throw ExitCode(1) }
+    }
+}
+
+extension MergeOutcome {
+    func line(dryRun: Bool) -> String {
+        let verdict = dryRun && result == .landed ? "would land" : result.rawValue
+        return "\(task.rawValue)\t\(verdict)\t\(message)"
+    }
+
+    var json: JSONValue {
+        [
+            "task": .string(task.rawValue), "result": .string(result.rawValue), "message": .string(message),
+            "oldTip": .optional(oldTip), "newTip": .optional(newTip), "fastForward": .bool(fastForward),
+            "commits": .array(commits.map { ["source": .string($0.source), "landed": .string($0.landed)] }),
+            "conflicts": .array(conflicts.map(JSONValue.string)),
+            "waitingOn": .array(waitingOn.map { .string($0.rawValue) }),
+            "checks": .array(checks.map {
+                ["name": .string($0.name), "exitStatus": .int(Int64($0.exitStatus)), "timedOut": .bool($0.timedOut), "passed": .bool($0.passed)]
+            }),
+        ]
+    }
+}
+
+extension MergeReport {
+    var json: JSONValue {
+        [
+            "target": .string(target), "dryRun": .bool(dryRun), "startTip": .string(startTip), "endTip": .string(endTip),
+            "landed": .array(outcomes.filter { $0.result == .landed }.map { .string($0.task.rawValue) }),
+            "tasks": .array(outcomes.map(\.json)),
+        ]
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+/// What reconciling the merge journal with the refs did.
+public struct JournalReconciliation: Sendable, Equatable {
+    /// Landings whose ref moved but whose records were missing: now recorded.
+    public var completed: [TaskID] = []
+    /// Intents whose ref never moved: dropped.
+    public var abandoned: [TaskID] = []
+}
+
+extension Orchestrator {
+    /// Settles journal rows left `pending` by a merge that was killed: when the target holds
+    /// the journalled tip the landing happened and is recorded now; otherwise it never did.
+    @discardableResult
+    public func reconcileMergeJournal() throws -> JournalReconciliation {
+        var result = JournalReconciliation()
+        let pending = try store.read { try $0.pendingMergeJournal() }
+        for entry in pending {
+            guard let newTip = ObjectID(hex: entry.newTip), let oldTip = ObjectID(hex: entry.oldTip) else { continue }
+            let current = try mainRepository.referenceTarget(entry.target)
+            let landed = try current.map { try mainRepository.contains($0, ancestor: newTip) } ?? false
+            if landed {
+                if entry.payload.objectValue?["kind"]?.stringValue == "revert" {
+                    try finishRevert(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
+                } else {
+                    try finishLanding(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
+                }
+                result.completed.append(entry.task)
+                // The killed merge may not have brought the user's checkout along; SAFE
+                // checkout changes only files that still match the old tip.
+                let landedPaths = try pathsChanged(from: oldTip, to: newTip)
+                for checkout in try targetCheckouts() {
+                    try? checkout.repository.checkoutPaths(from: oldTip, to: newTip, paths: landedPaths)
+                }
+                context.err("merge: recorded the landing of \(entry.task) (\(oldTip.short()) → \(newTip.short())) left unrecorded by an interrupted merge")
+            } else {
+                try store.write { try $0.setMergeJournalState(entry.id, "abandoned") }
+                result.abandoned.append(entry.task)
+            }
+        }
+        return result
+    }
+
+    /// Records a landing in one transaction: journal row done, task merged, landing row,
+    /// cleared commits (reason `landed`) and the `landed` audit event.
+    func finishLanding(task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue) throws {
+        let commits = (payload.objectValue?["commits"]?.arrayValue ?? []).compactMap(CommitMapping.init(json:))
+        var detail = payload.objectValue ?? [:]
+        detail["target"] = .string(config.target)
+        detail["oldTip"] = .string(oldTip.hex)
+        detail["newTip"] = .string(newTip.hex)
+        try store.write { tx in
+            if let journal { try tx.setMergeJournalState(journal, "done") }
+            var task = try requireTask(id, in: tx)
+            task.state = .merged
+            task.head = newTip.hex
+            let event = try tx.appendAudit(NewAuditEvent(kind: .landed, task: id, oid: newTip.hex, actor: actor, detail: detail))
+            try tx.insertLanding(
+                task: id, kind: "landed", target: config.target, oldTip: oldTip.hex, newTip: newTip.hex,
+                commits: .array(commits.map(\.json)))
+            try tx.insertClearedCommits(
+                commits.map { ClearedCommit(oid: $0.landed, task: id, reason: .landed, sourceOid: $0.source) },
+                auditSeq: event.seq)
+            try tx.updateTask(task)
+        }
+    }
+
+    func recordConflict(_ id: TaskID, paths: [String], commit: ObjectID, tip: ObjectID) throws {
+        try store.write { tx in
+            var task = try requireTask(id, in: tx)
+            guard task.state == .approved else { return }
+            task.state = .conflicted
+            task.feedback = "conflicts with \(config.target) at \(tip.short()) in: \(paths.joined(separator: ", "))"
+            try tx.appendAudit(NewAuditEvent(
+                kind: .conflicted, task: id, oid: commit.hex, actor: actor,
+                detail: ["paths": .array(paths.map(JSONValue.string)), "target": .string(config.target), "tip": .string(tip.hex)]))
+            try tx.updateTask(task)
+        }
+    }
+
+    func recordCheckFailure(_ id: TaskID, _ check: CheckResult, commit: ObjectID) throws {
+        try store.write { tx in
+            var task = try requireTask(id, in: tx)
+            task.state = .failed
+            task.feedback = "check \(check.name) failed (exit status \(check.exitStatus)):\n\(check.outputTail)"
+            try tx.appendAudit(NewAuditEvent(
+                kind: .checkFailed, task: id, oid: commit.hex, actor: actor,
+                detail: [
+                    "check": .string(check.name), "exitStatus": .int(Int64(check.exitStatus)),
+                    "timedOut": .bool(check.timedOut), "outputTail": .string(check.outputTail),
+                ]))
+            try tx.updateTask(task)
+        }
+    }
+
+    func voidApproval(_ id: TaskID, reason: String, head: ObjectID) throws {
+        try store.write { tx in
+            var task = try requireTask(id, in: tx)
+            guard task.state == .approved else { return }
+            task.state = .submitted
+            try tx.appendAudit(NewAuditEvent(kind: .approvalVoided, task: id, oid: head.hex, actor: actor, detail: ["reason": .string(reason)]))
+            try tx.updateTask(task)
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+extension Orchestrator {
+    /// Lands one task: replay onto the tip, move its branch, run the checks on exactly that
+    /// commit, journal, compare-and-swap the target, update the checkout, record. Re-plans on a
+    /// lost race, at most `merge.maxRetries` times.
+    func mergeOne(_ id: TaskID, graph: DependencyGraph, run: inout MergeRun, dryRun: Bool, runChecks: Bool) throws -> MergeOutcome {
+        var task = try store.read { try requireTask(id, in: $0) }
+        let unmet = try store.read { tx in
+            try task.dependsOn.filter { dep in
+                if run.landed.contains(dep) { return false }
+                return try tx.task(dep)?.state != .merged
+            }
+        }
+        if !unmet.isEmpty {
+            let names = unmet.map(\.rawValue).joined(separator: ", ")
+            return MergeOutcome(task: id, result: .waiting, message: "waiting on \(names)", waitingOn: unmet)
+        }
+        guard task.state == .approved else {
+            return MergeOutcome(task: id, result: .needsApproval, message: "\(id) is \(task.state.rawValue), not approved; approve it with `git orchestrate approve \(id)`")
+        }
+        let branchRef = "refs/heads/\(task.branch)"
+        var attempt = 0
+        while true {
+            guard let head = try mainRepository.referenceTarget(branchRef) else {
+                return MergeOutcome(task: id, result: .failed, message: "\(id) has no branch \(task.branch); run `git orchestrate doctor`")
+            }
+            guard let approval = try holdingApproval(of: task, head: head) else {
+                if !dryRun { try observeHead(of: id, newHead: head, source: "merge") }
+                return MergeOutcome(task: id, result: .needsApproval, message: "the approval of \(id) does not match its branch head \(head.short()); review and approve it again")
+            }
+            let oldTip = dryRun ? run.tip : try targetTip()
+            let sources = try landedDependencySources(of: task, graph: graph)
+            let replayed = try replay(head: head, onto: oldTip, hiding: sources, committer: committerSignature)
+            var outcome = MergeOutcome(task: id, result: .landed, message: "", oldTip: oldTip.hex)
+            let newHead: ObjectID
+            switch replayed {
+            case .empty:
+                outcome.message = "\(id): every commit is already on \(config.target)"
+                newHead = oldTip
+            case .conflict(let commit, let paths):
+                outcome.result = .conflicted
+                outcome.conflicts = paths
+                outcome.message = "\(id) conflicts with \(config.target) in \(paths.joined(separator: ", ")) (commit \(commit.short())); rebase it in its worktree, submit and approve again"
+                if !dryRun { try recordConflict(id, paths: paths, commit: commit, tip: oldTip) }
+                return outcome
+            case .fastForward(let h, let commits):
+                newHead = h
+                outcome.commits = commits
+                outcome.fastForward = true
+            case .rewritten(let h, let commits):
+                newHead = h
+                outcome.commits = commits
+                let patch = try mainRepository.patchID(from: oldTip, to: h)
+                if patch != approval.patchId {
+                    outcome.result = .needsApproval
+                    outcome.message = "rebasing \(id) onto \(config.target) changed its patch; review and approve it again"
+                    if !dryRun { try voidApproval(id, reason: "the rebase onto \(oldTip.hex) changed the patch id from \(approval.patchId) to \(patch)", head: head) }
+                    return outcome
+                }
+            }
+            outcome.newTip = newHead.hex
+            if dryRun {
+                outcome.message = outcome.message.isEmpty ? "\(id) would land (\(outcome.fastForward ? "fast-forward" : "rebased"), \(outcome.commits.count) commit\(outcome.commits.count == 1 ? "" : "s"))" : outcome.message
+                run.tip = newHead
+                return outcome
+            }
+            // The user's checkout of the target must take the landed paths without losing work.
+            let landedPaths = try newHead == oldTip ? [] : pathsChanged(from: oldTip, to: newHead)
+            let checkouts = try run.checkouts()
+            if let (checkout, files) = try overlappingLocalChanges(landedPaths, in: checkouts) {
+                outcome.result = .blocked
+                outcome.message = "\(id) was not landed: \(checkout) has local changes to \(files.joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
+                return outcome
+            }
+            let willCheck = runChecks && !config.checks.isEmpty
+            // Without checks the branch follows after the landing (one write less per task).
+            if newHead != head && willCheck {
+                do {
+                    try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
+                } catch let error as OrchestrateError {
+                    outcome.result = .blocked
+                    outcome.message = error.message
+                    return outcome
+                }
+            }
+            if willCheck {
+                guard let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) else {
+                    outcome.result = .failed
+                    outcome.message = "\(id) has no worktree to run the checks in; run `git orchestrate doctor --repair`, or merge with --no-checks"
+                    return outcome
+                }
+                // Checks run on exactly the commit that lands: the worktree must hold it, clean.
+                let dirty = try Repository.open(at: worktree).status()
+                if !dirty.isEmpty {
+                    outcome.result = .blocked
+                    outcome.message = "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again"
+                    return outcome
+                }
+                let results = try self.runChecks(in: worktree, task: task, commit: newHead.hex)
+                outcome.checks = results
+                if let failed = results.first(where: { !$0.passed }) {
+                    outcome.result = .failed
+                    outcome.message = "\(id) failed the check \(failed.name) (\(failed.timedOut ? "timed out" : "exit status \(failed.exitStatus)")); see `git orchestrate show \(id)`"
+                    try recordCheckFailure(id, failed, commit: newHead)
+                    return outcome
+                }
+                // The tree that was checked is the tree that lands.
+                guard try mainRepository.referenceTarget(branchRef) == newHead else {
+                    outcome.result = .blocked
+                    outcome.message = "the branch of \(id) moved while its checks ran; approve it again"
+                    return outcome
+                }
+            }
+            if newHead == oldTip {
+                try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: nil, payload: landingPayload(outcome))
+                try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
+                return outcome
+            }
+            let payload = landingPayload(outcome)
+            guard let journalID = try moveTarget(for: id, from: oldTip, to: newHead, payload: payload, paths: landedPaths, checkouts: checkouts) else {
+                attempt += 1
+                if attempt > config.merge.maxRetries {
+                    outcome.result = .blocked
+                    outcome.message = "\(config.target) kept moving while \(id) was landing (\(attempt) tries); run `git orchestrate merge` again"
+                    return outcome
+                }
+                context.err("merge: \(config.target) moved while landing \(id); re-planning on the new tip")
+                task = try store.read { try requireTask(id, in: $0) }
+                continue
+            }
+            try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload)
+            try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
+            outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
+            return outcome
+        }
+    }
+
+    /// The approval that still holds for `head`: one given on that very commit, or — after the
+    /// merge buffer replayed the branch — one whose patch id matches the replayed change.
+    func holdingApproval(of task: TaskRecord, head: ObjectID) throws -> ApprovalRecord? {
+        let approvals = try store.read { try $0.approvals(ofTask: task.id) }
+        if let exact = approvals.last(where: { $0.oid == head.hex }) { return exact }
+        guard task.head == head.hex, let base = task.base.flatMap(ObjectID.init(hex:)) else { return nil }
+        let patch = try mainRepository.patchID(from: base, to: head)
+        return approvals.last(where: { $0.patchId == patch })
+    }
+
+    /// Moves the task's branch to its replayed head (compare-and-swap) and brings its worktree
+    /// there; records the new base and head so the approval follows the change.
+    private func moveTaskBranch(_ task: inout TaskRecord, from head: ObjectID, to newHead: ObjectID, base: ObjectID) throws {
+        let id = task.id
+        var worktreeRepo: Repository?
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
+            let repo = try Repository.open(at: worktree)
+            let dirty = try repo.status()
+            if !dirty.isEmpty {
+                throw OrchestrateError.failed(
+                    "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again")
+            }
+            worktreeRepo = repo
+        }
+        task = try store.write { tx in
+            var current = try requireTask(id, in: tx)
+            current.base = base.hex
+            current.head = newHead.hex
+            return try tx.updateTask(current)
+        }
+        try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
+        try worktreeRepo?.hardReset(to: newHead)
+    }
+
+    private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {
+        [
+            "commits": .array(outcome.commits.map(\.json)),
+            "checks": .array(outcome.checks.map(\.json)),
+            "fastForward": .bool(outcome.fastForward),
+        ]
+    }
+
+    /// After landing: the branch points at what landed; the worktree and branch go, unless
+    /// `merge.keepWorktrees` (or the worktree holds uncommitted work, which is never thrown away).
+    private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
+        let branchRef = "refs/heads/\(task.branch)"
+        let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
+        if head != landed && !dirty {
+            do {
+                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
+                if let worktree, config.merge.keepWorktrees { try Repository.open(at: worktree).hardReset(to: landed) }
+            } catch {
+                context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
+                return
+            }
+        }
+        guard !config.merge.keepWorktrees else { return }
+        if dirty, let worktree {
+            context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
+            return
+        }
+        let kept = KeptWork(ref: targetRef, oid: landed, includesUncommitted: false)
+        do {
+            try removeWorkspace(of: task, keptAt: kept)
+            if task.worktree != nil {
+                try store.write { tx in
+                    var current = try requireTask(task.id, in: tx)
+                    current.worktree = nil
+                    try tx.updateTask(current)
+                }
+            }
+        } catch {
+            context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate gc`")
+        }
+    }
+}

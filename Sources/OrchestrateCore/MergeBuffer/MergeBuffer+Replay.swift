@@ -1,0 +1,74 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+/// The result of replaying a task's commits onto a tip, in memory (objects only, no refs).
+enum Replay: Equatable {
+    /// The branch already sits on the tip: it lands as is.
+    case fastForward(head: ObjectID, commits: [CommitMapping])
+    /// Rewritten onto the tip.
+    case rewritten(head: ObjectID, commits: [CommitMapping])
+    /// Replaying `commit` conflicts at `paths`.
+    case conflict(commit: ObjectID, paths: [String])
+    /// Every commit of the task is already on the target.
+    case empty
+}
+
+extension Orchestrator {
+    /// The original commits of every landed task `task` depends on (directly or not): a stacked
+    /// branch contains them, and they must not be replayed a second time.
+    func landedDependencySources(of task: TaskRecord, graph: DependencyGraph) throws -> [ObjectID] {
+        let ancestors = graph.ancestors(of: task.id)
+        guard !ancestors.isEmpty else { return [] }
+        return try store.read { tx in
+            try ancestors.flatMap { id in
+                try tx.landings(ofTask: id).filter { $0.kind == "landed" }.flatMap { landing in
+                    (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
+                }
+            }
+        }
+    }
+
+    /// Replays the task's own commits (head minus the tip minus landed dependencies' commits)
+    /// onto `tip`, preserving author, date and message; the committer is the user running the
+    /// merge.
+    func replay(head: ObjectID, onto tip: ObjectID, hiding landedSources: [ObjectID], committer: Signature) throws -> Replay {
+        let repo = mainRepository
+        if try repo.contains(head, ancestor: tip) {
+            if head == tip { return .empty }
+            let commits = try repo.commits(from: [head], hiding: [tip])
+            return .fastForward(head: head, commits: commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
+        }
+        let own = try repo.commits(from: [head], hiding: [tip] + landedSources)
+        if own.isEmpty { return .empty }
+        var current = tip
+        var currentTree = try repo.treeOf(tip)
+        var mapping: [CommitMapping] = []
+        for source in own {
+            let info = try repo.commitInfo(source)
+            guard info.parents.count == 1, let parent = info.parents.first else {
+                throw OrchestrateError.failed(
+                    "commit \(source.short()) has \(info.parents.count) parents; the merge buffer lands linear work only — rebase the task's branch to remove merge commits, then approve it again")
+            }
+            switch try repo.applyChange(ancestor: parent, theirs: source, onto: current) {
+            case .conflict(let paths):
+                return .conflict(commit: source, paths: paths)
+            case .clean(let tree, _):
+                // A change already on the target becomes empty: dropped, as `git rebase` does.
+                if tree == currentTree { continue }
+                current = try repo.replayCommit(info, tree: tree, onto: current, committer: committer)
+                currentTree = tree
+                mapping.append(CommitMapping(source: source.hex, landed: current.hex))
+            }
+        }
+        if mapping.isEmpty { return .empty }
+        return .rewritten(head: current, commits: mapping)
+    }
+
+    /// Who commits the replayed commits: the user running the merge.
+    var committerSignature: Signature {
+        repository.defaultSignature(environment: context.environment, now: context.now())
+            ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())
+    }
+}

@@ -1,0 +1,131 @@
+import CLibgit2
+import Foundation
+
+/// The outcome of replaying one commit's change onto another tree.
+public enum TreeMergeResult: Sendable, Equatable {
+    /// The merged tree, and whether the fast path (updating only the changed paths of the tip
+    /// tree) produced it.
+    case clean(tree: ObjectID, fastPath: Bool)
+    /// The change does not apply: these paths conflict.
+    case conflict(paths: [String])
+}
+
+extension Repository {
+    /// Applies the change `ancestor → theirs` (trees of commits) to the tree of `ours`, as a
+    /// cherry-pick would: the tree that results, or the conflicting paths. Nothing is written
+    /// but objects. Fast path: when `ours` has not touched any path the change touches, the
+    /// result is the tree of `ours` with only those paths replaced; otherwise a real 3-way merge
+    /// with rename detection (`git_merge_trees`).
+    public func applyChange(ancestor: ObjectID, theirs: ObjectID, onto ours: ObjectID) throws -> TreeMergeResult {
+        let ancestorTree = try lookupTree(ofCommit: ancestor)
+        defer { git_tree_free(ancestorTree) }
+        let theirTree = try lookupTree(ofCommit: theirs)
+        defer { git_tree_free(theirTree) }
+        let ourTree = try lookupTree(ofCommit: ours)
+        defer { git_tree_free(ourTree) }
+        if let tree = try fastApply(ancestorTree, theirTree, ourTree) {
+            return .clean(tree: tree, fastPath: true)
+        }
+        var options = git_merge_options()
+        try check("git_merge_options_init", git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)))
+        var index: OpaquePointer?
+        try check("git_merge_trees", git_merge_trees(&index, handle, ancestorTree, ourTree, theirTree, &options))
+        defer { git_index_free(index) }
+        if git_index_has_conflicts(index) == 1 {
+            return .conflict(paths: try conflictPaths(index))
+        }
+        var out = git_oid()
+        try check("git_index_write_tree_to", git_index_write_tree_to(&out, index, handle))
+        return .clean(tree: ObjectID(out), fastPath: false)
+    }
+
+    /// The fast path: nil when `ours` differs from `ancestor` at any path the change touches
+    /// (or at a folder above an added path), or when the change holds anything but plain blobs.
+    func fastApply(_ ancestor: OpaquePointer?, _ theirs: OpaquePointer?, _ ours: OpaquePointer?) throws -> ObjectID? {
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, ancestor, theirs, nil))
+        defer { git_diff_free(diff) }
+        var updates: [(action: git_tree_update_t, id: git_oid, mode: git_filemode_t, path: String)] = []
+        var seen = Set<String>()
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i) else { return nil }
+            let old = delta.pointee.old_file
+            let new = delta.pointee.new_file
+            let path = String(cString: new.path ?? old.path)
+            // A type change shows as a delete and an add of one path: leave it to the full merge.
+            guard seen.insert(path).inserted else { return nil }
+            for mode in [old.mode, new.mode] where mode != 0 {
+                let m = git_filemode_t(UInt32(mode))
+                if m != GIT_FILEMODE_BLOB && m != GIT_FILEMODE_BLOB_EXECUTABLE && m != GIT_FILEMODE_LINK { return nil }
+            }
+            // Ours must hold exactly what the ancestor held at this path.
+            let oursEntry = entry(ours, path)
+            let ancestorEntry = entry(ancestor, path)
+            guard oursEntry?.id == ancestorEntry?.id, oursEntry?.mode == ancestorEntry?.mode else { return nil }
+            switch delta.pointee.status {
+            case GIT_DELTA_DELETED:
+                updates.append((GIT_TREE_UPDATE_REMOVE, old.id, git_filemode_t(UInt32(old.mode)), path))
+            case GIT_DELTA_ADDED, GIT_DELTA_MODIFIED:
+                if delta.pointee.status == GIT_DELTA_ADDED {
+                    // A folder above the new file must still be a folder (or absent) in ours.
+                    var prefix = ""
+                    for component in path.split(separator: "/").dropLast() {
+                        prefix += (prefix.isEmpty ? "" : "/") + component
+                        if let e = entry(ours, prefix), e.mode != UInt32(GIT_FILEMODE_TREE.rawValue) { return nil }
+                    }
+                }
+                updates.append((GIT_TREE_UPDATE_UPSERT, new.id, git_filemode_t(UInt32(new.mode)), path))
+            default:
+                return nil
+            }
+        }
+        var out = git_oid()
+        let cPaths = updates.map { strdup($0.path) }
+        defer { cPaths.forEach { free($0) } }
+        var raw = updates.enumerated().map { i, u in
+            git_tree_update(action: u.action, id: u.id, filemode: u.mode, path: UnsafePointer(cPaths[i]))
+        }
+        try check(
+            "git_tree_create_updated",
+            git_tree_create_updated(&out, handle, ours, raw.count, &raw))
+        return ObjectID(out)
+    }
+
+    /// The id and mode of the entry at `path` in `tree`, or nil.
+    private func entry(_ tree: OpaquePointer?, _ path: String) -> (id: ObjectID, mode: UInt32)? {
+        var e: OpaquePointer?
+        guard git_tree_entry_bypath(&e, tree, path) == 0, let e else { return nil }
+        defer { git_tree_entry_free(e) }
+        return (ObjectID(git_tree_entry_id(e)), git_tree_entry_filemode(e).rawValue)
+    }
+
+    private func conflictPaths(_ index: OpaquePointer?) throws -> [String] {
+        var iterator: OpaquePointer?
+        try check("git_index_conflict_iterator_new", git_index_conflict_iterator_new(&iterator, index))
+        defer { git_index_conflict_iterator_free(iterator) }
+        var paths = Set<String>()
+        while true {
+            var a: UnsafePointer<git_index_entry>?
+            var o: UnsafePointer<git_index_entry>?
+            var t: UnsafePointer<git_index_entry>?
+            let status = git_index_conflict_next(&a, &o, &t, iterator)
+            if status == GIT_ITEROVER.rawValue { break }
+            try check("git_index_conflict_next", status)
+            for e in [a, o, t] { if let e, let p = e.pointee.path { paths.insert(String(cString: p)) } }
+        }
+        return paths.sorted()
+    }
+
+    func lookupTree(ofCommit commit: ObjectID) throws -> OpaquePointer? {
+        var raw = try treeOf(commit).raw
+        var tree: OpaquePointer?
+        try check("git_tree_lookup", git_tree_lookup(&tree, handle, &raw))
+        return tree
+    }
+
+    /// Writes a copy of `commit` with `tree` on `parent`: same author, date and message,
+    /// committer `committer`.
+    public func replayCommit(_ commit: CommitInfo, tree: ObjectID, onto parent: ObjectID, committer: Signature) throws -> ObjectID {
+        try createCommit(tree: tree, parents: [parent], author: commit.author, committer: committer, message: commit.message)
+    }
+}

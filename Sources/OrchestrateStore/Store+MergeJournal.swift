@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import OrchestrateModel
+
+/// A row of the merge buffer's journal: the intent to move the target from `oldTip` to
+/// `newTip` for a task, written before the ref moves.
+public struct MergeJournalEntry: Sendable, Equatable {
+    public var id: Int64
+    public var task: TaskID
+    public var target: String
+    public var oldTip: String
+    public var newTip: String
+    /// Everything needed to finish the landing's records (JSON object).
+    public var payload: JSONValue
+    public var state: String
+}
+
+/// One landing (or revert) of a task on the target.
+public struct LandingRecord: Sendable, Equatable {
+    public var id: Int64
+    public var task: TaskID
+    public var kind: String
+    public var target: String
+    public var oldTip: String
+    public var newTip: String
+    /// `[{"source": oid, "landed": oid}]`.
+    public var commits: JSONValue
+    public var time: Date
+}
+
+extension StoreTransaction {
+    /// Journals the intent to move `target` from `oldTip` to `newTip`; returns the row id.
+    public func insertMergeJournal(task: TaskID, target: String, oldTip: String, newTip: String, payload: JSONValue) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO merge_journal (task, target, oldTip, newTip, payload, state, createdAt) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+            arguments: [task.rawValue, target, oldTip, newTip, payload.canonicalText, Timestamp.format(now)])
+        return db.lastInsertedRowID
+    }
+
+    /// The journal rows whose landing was never confirmed, oldest first.
+    public func pendingMergeJournal() throws -> [MergeJournalEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM merge_journal WHERE state = 'pending' ORDER BY id").compactMap { row in
+            guard let task = TaskID(row["task"] as String) else { return nil }
+            return MergeJournalEntry(
+                id: row["id"], task: task, target: row["target"], oldTip: row["oldTip"], newTip: row["newTip"],
+                payload: (try? JSONValue.parse(row["payload"] as String)) ?? .object([:]), state: row["state"])
+        }
+    }
+
+    /// Marks a journal row `done` or `abandoned`.
+    public func setMergeJournalState(_ id: Int64, _ state: String) throws {
+        try db.execute(sql: "UPDATE merge_journal SET state = ? WHERE id = ?", arguments: [state, id])
+    }
+
+    /// Records a landing (or revert) of a task.
+    @discardableResult
+    public func insertLanding(task: TaskID, kind: String, target: String, oldTip: String, newTip: String, commits: JSONValue) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO landings (task, kind, target, oldTip, newTip, commits, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [task.rawValue, kind, target, oldTip, newTip, commits.canonicalText, Timestamp.format(now)])
+        return db.lastInsertedRowID
+    }
+
+    /// The landings and reverts of task `id`, oldest first.
+    public func landings(ofTask id: TaskID) throws -> [LandingRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM landings WHERE task = ? ORDER BY id", arguments: [id.rawValue]).compactMap(LandingRecord.init(row:))
+    }
+
+    /// Every landing (kind `landed`), oldest first.
+    public func allLandings() throws -> [LandingRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM landings ORDER BY id").compactMap(LandingRecord.init(row:))
+    }
+}
+
+extension LandingRecord {
+    init?(row: Row) {
+        guard let task = TaskID(row["task"] as String) else { return nil }
+        self.init(
+            id: row["id"], task: task, kind: row["kind"], target: row["target"], oldTip: row["oldTip"],
+            newTip: row["newTip"], commits: (try? JSONValue.parse(row["commits"] as String)) ?? .array([]),
+            time: Timestamp.parse(row["time"]) ?? Date(timeIntervalSince1970: 0))
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import OrchestrateTestSupport
+import Testing
+
+/// A `git-orchestrate merge` started in the background, to be killed.
+final class BackgroundMerge {
+    let process = Process()
+    let errFile: String
+
+    init(_ repo: TestRepo, pause: String?, args: [String] = []) throws {
+        errFile = repo.scratch + "/merge-\(UUID().uuidString.prefix(6)).err"
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
+        var env = repo.environment
+        env["ORCHESTRATE_TEST_PAUSE"] = pause
+        process.executableURL = URL(fileURLWithPath: orchestrateBinary)
+        process.arguments = ["merge"] + args
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
+        try process.run()
+    }
+
+    /// Waits until stderr (or `file`) shows `text`.
+    func wait(for text: String, in file: String? = nil) throws {
+        for _ in 0..<400 {
+            if let data = FileManager.default.contents(atPath: file ?? errFile), String(decoding: data, as: UTF8.self).contains(text) { return }
+            usleep(50_000)
+        }
+        throw TestFailure("merge never reached \(text)")
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+@Suite("merge buffer crashes")
+struct MergeCrashTests {
+    @Test("kill -9 after the target moved: doctor reports it, doctor --repair records the landing")
+    func killAfterTargetMove() throws {
+        let repo = try TestRepo.forMerge()
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        let merge = try BackgroundMerge(repo, pause: "after-target-move")
+        try merge.wait(for: "paused at after-target-move")
+        // One merge at a time: a second one names the running one.
+        let second = try repo.orchestrate("merge")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another merge is running (pid \(merge.process.processIdentifier))"))
+        merge.kill9()
+        #expect(try repo.subjects().last == "Add a: a.txt", "the whole landing is on main")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "approved", "but not recorded yet")
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("interrupted merge"))
+        let repaired = try repo.orchestrate("doctor", "--repair")
+        #expect(repaired.stdout.contains("recorded 1 landing"), "\(repaired)")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+        #expect(try repo.auditKinds(task: t1.id).contains("landed"))
+        #expect(repo.read("a.txt") == "a\n", "the checkout is brought along")
+        #expect(try repo.git("status", "--porcelain") == "")
+        try repo.orchestrateOK("audit", "verify")
+    }
+
+    @Test("kill -9 after journalling, before the target moved: the next merge drops the intent and lands")
+    func killAfterJournal() throws {
+        let repo = try TestRepo.forMerge()
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        let tip = try repo.revParse("main")
+        let merge = try BackgroundMerge(repo, pause: "after-journal")
+        try merge.wait(for: "paused at after-journal")
+        merge.kill9()
+        #expect(try repo.revParse("main") == tip, "the target did not move")
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(try repo.subjects() == ["initial", "config", "external", "Add a: a.txt"])
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+        try repo.orchestrateOK("audit", "verify")
+    }
+
+    @Test("kill -9 while a check sleeps: the target is untouched and the next merge lands")
+    func killDuringCheck() throws {
+        let repo = try TestRepo.forMerge()
+        let started = repo.scratch + "/check-started"
+        try repo.write(".augment-orchestrator.json", """
+            {"checks": [{"name": "slow", "command": ["sh", "-c", "echo $$ > \(started); sleep 30"]}]}
+            """)
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "slow check")
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        let tip = try repo.revParse("main")
+        let merge = try BackgroundMerge(repo, pause: nil)
+        try merge.wait(for: "\n", in: started)
+        merge.kill9()
+        if let pid = repo.read("check-started", in: repo.scratch).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+            kill(pid, SIGKILL)
+        }
+        #expect(try repo.revParse("main") == tip)
+        let result = try repo.orchestrate("merge", "--no-checks")
+        #expect(result.status == 0, "\(result)")
+        #expect(try repo.subjects().last == "Add a: a.txt")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+    }
+}
