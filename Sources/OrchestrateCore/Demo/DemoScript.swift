@@ -5,7 +5,7 @@ enum DemoScript {
         ("README.md", "# Shop\n\nA tiny shop.\n\nStatus: alpha\n"),
         ("src/cart.sh", "#!/bin/sh\n# Prints the items in the cart.\ncat \"$1\"\n"),
         ("src/prices.txt", "apple 3\npear 4\n"),
-        ("tests/check.sh", "#!/bin/sh\n# The demo's check: every price line has a name and a number.\nset -e\n! grep -vE '^[a-z]+ [0-9]+$' src/prices.txt\n"),
+        ("tests/check.sh", "#!/bin/sh\n# The demo's check: every price line has a name and a number.\n! grep -vhE '^[a-z]+ [0-9]+$' src/*prices.txt\n"),
     ]
 
     /// The built-in agent: plain shell steps that edit and commit, chosen by task id. It sends a
@@ -28,8 +28,8 @@ enum DemoScript {
               git commit -qam "Promote the shop to beta" ;;
           T4) sed -i 's/Status: alpha/Status: gamma/' README.md
               git commit -qam "Promote the shop straight to gamma" ;;
-          T5) echo "plum x" >> src/prices.txt
-              git commit -qam "Add plums without a price" ;;
+          T5) echo "plum x" > src/more-prices.txt
+              git add src/more-prices.txt && git commit -qm "Add plums, price unknown" ;;
           *) echo "nothing scripted for $1" >&2; exit 3 ;;
         esac
         echo "agent: finished $1"
