@@ -1,0 +1,17 @@
+import Foundation
+import OrchestrateModel
+import OrchestrateStore
+
+extension Orchestrator {
+    /// Stops the agent working on task `id`, if one is running (SIGTERM to its process group,
+    /// SIGKILL after the grace period). Called before a task's work is kept and its worktree
+    /// reset or removed, so no agent keeps writing into it. The agent's supervisor sees the
+    /// exit and ends the run; it leaves the task in the state the caller gives it.
+    @discardableResult
+    func stopRunningAgent(of id: TaskID) throws -> Bool {
+        guard let run = try store.read({ try $0.openRun(of: id) }), let pid = run.pid else { return false }
+        let stopped = stopOrphanedAgent(pid: pid, startTime: run.pidStartTime)
+        if stopped { context.err("note: stopped the agent of \(id) (process group \(pid))") }
+        return stopped
+    }
+}
