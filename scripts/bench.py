@@ -153,8 +153,11 @@ class Bench:
     def has(self, command):
         """Whether the binary has this subcommand (`<command> --help` exits 0)."""
         if command not in self.available:
-            probe = subprocess.run([self.bin] + command.split() + ["--help"], capture_output=True)
-            self.available[command] = probe.returncode == 0
+            # An unknown subcommand makes ArgumentParser print the root help (exit 0), so
+            # look for the subcommand's own usage line.
+            probe = subprocess.run([self.bin] + command.split() + ["--help"], capture_output=True, text=True)
+            usage = f"git-orchestrate {command}"
+            self.available[command] = probe.returncode == 0 and usage in probe.stdout
         return self.available[command]
 
     def needs(self, scenario, commands):
@@ -519,7 +522,13 @@ def main():
             if name not in steps:
                 parser.error(f"unknown scenario {name}")
             log(f"== {name}")
-            steps[name]()
+            try:
+                steps[name]()
+            except (SystemExit, subprocess.CalledProcessError, OSError) as error:
+                # One broken scenario must not lose the others' measurements.
+                line = f"failed: {name}: {error}"
+                log(line)
+                bench.skipped.append({"scenario": name, "reason": line})
     finally:
         if not options.keep:
             shutil.rmtree(options.workdir, ignore_errors=True)

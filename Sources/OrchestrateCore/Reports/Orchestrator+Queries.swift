@@ -48,7 +48,7 @@ extension Orchestrator {
                 in: TaskState.allCases.filter { !$0.isFinished })
             return StatusReport(
                 target: config.target, targetTip: tip?.hex, counts: try tx.taskCountsByState(),
-                active: active, ready: try tx.readyTasks(allowInFlightDependencies: config.stacking).map(\.id))
+                active: active, ready: try tx.readyTaskIDs(allowInFlightDependencies: config.stacking))
         }
     }
 }
