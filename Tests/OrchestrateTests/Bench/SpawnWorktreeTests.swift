@@ -20,7 +20,7 @@ struct SpawnWorktreeTests {
     @Test("a worktree made by start is clean per git status and listed by git worktree list")
     func cleanAndListed() throws {
         let repo = try TestRepo(files: Self.files)
-        try repo.git("update-index", "--chmod=+x", "tools/run.sh")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/tools/run.sh")
         try FileManager.default.createSymbolicLink(atPath: repo.path + "/link", withDestinationPath: "README.md")
         try repo.git("add", "-A")
         try repo.git("commit", "-q", "-m", "exec bit and symlink")
@@ -29,6 +29,7 @@ struct SpawnWorktreeTests {
         try repo.git("commit", "-q", "-m", "config")
         try repo.orchestrateOK("add", "Spawned")
         let worktree = try repo.orchestrateOK("start", "T1")
+        #expect(try repo.git("ls-files", "-s", "tools/run.sh", in: worktree).hasPrefix("100755"))
 
         let status = try repo.git("status", "--porcelain", "--untracked-files=all", "--ignored", in: worktree)
         #expect(status == "", "the new worktree is not clean:\n\(status)")
@@ -53,5 +54,19 @@ struct SpawnWorktreeTests {
         try repo.commit("src/m0/p0/q0/file0.txt", "changed\n", in: worktree)
         try repo.git("worktree", "remove", worktree)
         #expect(!FileManager.default.fileExists(atPath: worktree))
+    }
+
+    @Test("with a .gitattributes that asks for filters, start still applies them")
+    func filtersApplied() throws {
+        let repo = try TestRepo(files: [
+            ".gitattributes": "*.txt text eol=crlf\n", "sub/dir/a.txt": "one\ntwo\n", "README.md": "hi\n",
+        ])
+        try repo.orchestrateOK("init", "--no-hooks")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "config")
+        try repo.orchestrateOK("add", "Filtered")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        #expect(repo.read("sub/dir/a.txt", in: worktree) == "one\r\ntwo\r\n")
+        #expect(try repo.git("status", "--porcelain", in: worktree) == "")
     }
 }
