@@ -26,9 +26,57 @@ extension Repository {
             "git_worktree_add_options_init",
             git_worktree_add_options_init(&options, UInt32(GIT_WORKTREE_ADD_OPTIONS_VERSION)))
         options.ref = branchRef
+        // Content filters (CRLF, ident, filter drivers) cost about 40% of the checkout's
+        // instructions (attribute look-ups per file) even when nothing asks for them; skip
+        // them only when provably no-ops (docs/performance.md).
+        if let target = git_reference_target(branchRef), try filtersAreNoOps(for: target.pointee) {
+            options.checkout_options.disable_filters = 1
+        }
         var worktree: OpaquePointer?
         try check("git_worktree_add", git_worktree_add(&worktree, handle, name, path, &options))
         git_worktree_free(worktree)
+    }
+
+    /// Whether checking out `commit` would apply no content filter: no `.gitattributes` in its
+    /// tree, no `info/attributes`, no global attributes file, and no CRLF/EOL configuration.
+    func filtersAreNoOps(for commit: git_oid) throws -> Bool {
+        let fm = FileManager.default
+        let env = ProcessInfo.processInfo.environment
+        var globals = [commonDir + "/info/attributes"]
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty { globals.append(xdg + "/git/attributes") }
+        if let home = env["HOME"] { globals.append(home + "/.config/git/attributes") }
+        if globals.contains(where: { fm.fileExists(atPath: $0) }) { return false }
+        var config: OpaquePointer?
+        try check("git_repository_config_snapshot", git_repository_config_snapshot(&config, handle))
+        defer { git_config_free(config) }
+        for key in ["core.autocrlf", "core.eol", "core.attributesFile", "core.safecrlf"] {
+            var entry: UnsafeMutablePointer<git_config_entry>?
+            if git_config_get_entry(&entry, config, key) == 0 {
+                let value = entry.flatMap { $0.pointee.value.map { String(cString: $0).lowercased() } }
+                git_config_entry_free(entry)
+                if !(key == "core.autocrlf" && value == "false") { return false }
+            }
+        }
+        var oid = commit
+        var commitObject: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commitObject, handle, &oid))
+        defer { git_commit_free(commitObject) }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, commitObject))
+        defer { git_tree_free(tree) }
+        var found = false
+        let status = withUnsafeMutablePointer(to: &found) { flag in
+            git_tree_walk(tree, GIT_TREEWALK_PRE, { _, entry, payload in
+                guard let entry, let payload, let name = git_tree_entry_name(entry) else { return 0 }
+                if strcmp(name, ".gitattributes") == 0 {
+                    payload.assumingMemoryBound(to: Bool.self).pointee = true
+                    return -1  // stop the walk
+                }
+                return 0
+            }, flag)
+        }
+        if status < 0 && !found { try check("git_tree_walk", status) }
+        return !found
     }
 
     /// The linked worktrees of this repository.

@@ -19,12 +19,17 @@ extension StoreTransaction {
             arguments = StatementArguments(states.map(\.rawValue))
         }
         sql += " ORDER BY seq"
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
         let deps = try allDependencies()
-        return try rows.map { row in
-            let id: String = row["id"]
-            return try TaskRecord(row: row, dependsOn: deps[id] ?? [])
+        var result: [TaskRecord] = []
+        var columns: TaskColumns?
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let c = try columns ?? TaskColumns(row)
+            columns = c
+            let id: String = row[c.id]
+            result.append(try TaskRecord(row: row, columns: c, dependsOn: deps[id] ?? []))
         }
+        return result
     }
 
     /// How many tasks there are in each state.
@@ -47,9 +52,10 @@ extension StoreTransaction {
     /// The dependency edges of every task, keyed by task id.
     public func allDependencies() throws -> [String: [TaskID]] {
         var result: [String: [TaskID]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT task, dependsOn FROM task_dependencies ORDER BY task, dependsOn") {
-            let task: String = row["task"]
-            if let dep = TaskID(row["dependsOn"] as String) { result[task, default: []].append(dep) }
+        let rows = try Row.fetchCursor(db, sql: "SELECT task, dependsOn FROM task_dependencies ORDER BY task, dependsOn")
+        while let row = try rows.next() {
+            let task: String = row[0]
+            if let dep = TaskID(row[1] as String) { result[task, default: []].append(dep) }
         }
         return result
     }
@@ -116,23 +122,57 @@ extension StoreTransaction {
 
 func encodePaths(_ paths: [String]) -> String { JSONValue.array(paths.map(JSONValue.string)).canonicalText }
 
+/// Where each task column sits in a row. GRDB's `row["name"]` searches the columns case-
+/// insensitively on every call (lowercasing names each time), which dominated reading 10,000
+/// tasks; a bulk read finds the positions once and decodes by index (docs/performance.md).
+struct TaskColumns {
+    let id, seq, title, description, priority, state, branch, worktree, base, head: Int
+    let submittedHead, attempts, paths, claimedBy, feedback, stacked, createdAt, updatedAt: Int
+
+    init(_ row: Row) throws {
+        var positions: [String: Int] = [:]
+        for (index, name) in row.columnNames.enumerated() where positions[name] == nil {
+            positions[name] = index
+        }
+        func at(_ name: String) throws -> Int {
+            guard let index = positions[name] else {
+                throw StoreError.constraint("a task query did not select the column \(name)")
+            }
+            return index
+        }
+        id = try at("id"); seq = try at("seq"); title = try at("title")
+        description = try at("description"); priority = try at("priority"); state = try at("state")
+        branch = try at("branch"); worktree = try at("worktree"); base = try at("base")
+        head = try at("head"); submittedHead = try at("submittedHead"); attempts = try at("attempts")
+        paths = try at("paths"); claimedBy = try at("claimedBy"); feedback = try at("feedback")
+        stacked = try at("stacked"); createdAt = try at("createdAt"); updatedAt = try at("updatedAt")
+    }
+}
+
 extension TaskRecord {
     init(row: Row, dependsOn: [TaskID]) throws {
-        let idText: String = row["id"]
+        try self.init(row: row, columns: TaskColumns(row), dependsOn: dependsOn)
+    }
+
+    init(row: Row, columns c: TaskColumns, dependsOn: [TaskID]) throws {
+        let idText: String = row[c.id]
         guard let id = TaskID(idText),
-            let state = TaskState(rawValue: row["state"]),
-            let priority = TaskPriority(rawValue: row["priority"])
+            let state = TaskState(rawValue: row[c.state]),
+            let priority = TaskPriority(rawValue: row[c.priority])
         else { throw StoreError.constraint("task row \(idText) holds an invalid id, state or priority") }
-        let pathsText: String = row["paths"]
-        let paths = (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let pathsText: String = row[c.paths]
+        // Most tasks have no paths: skip JSONDecoder for them (it dominated reading many rows).
+        let paths =
+            pathsText == "[]"
+            ? [] : (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
         self.init(
-            id: id, seq: row["seq"], title: row["title"], description: row["description"],
-            priority: priority, state: state, dependsOn: dependsOn, branch: row["branch"],
-            worktree: row["worktree"], base: row["base"], head: row["head"],
-            submittedHead: row["submittedHead"], attempts: row["attempts"], paths: paths,
-            claimedBy: row["claimedBy"], feedback: row["feedback"], stacked: row["stacked"],
-            createdAt: Timestamp.parse(row["createdAt"]) ?? Date(timeIntervalSince1970: 0),
-            updatedAt: Timestamp.parse(row["updatedAt"]) ?? Date(timeIntervalSince1970: 0))
+            id: id, seq: row[c.seq], title: row[c.title], description: row[c.description],
+            priority: priority, state: state, dependsOn: dependsOn, branch: row[c.branch],
+            worktree: row[c.worktree], base: row[c.base], head: row[c.head],
+            submittedHead: row[c.submittedHead], attempts: row[c.attempts], paths: paths,
+            claimedBy: row[c.claimedBy], feedback: row[c.feedback], stacked: row[c.stacked],
+            createdAt: Timestamp.parse(row[c.createdAt]) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.parse(row[c.updatedAt]) ?? Date(timeIntervalSince1970: 0))
     }
 
     var columnValues: StatementArguments {

@@ -20,6 +20,7 @@ struct StatusCommand: ParsableCommand {
                 })),
                 "active": .array(report.active.map(\.json)),
                 "ready": .array(report.ready.map { .string($0.rawValue) }),
+                "mergeOrder": .array(report.mergeOrder.map { .string($0.rawValue) }),
                 "agents": .array(report.agents.map { $0.agentJSON(now: Live.context.now()) }),
                 "lastRuns": .object(Dictionary(uniqueKeysWithValues: report.lastRuns.map { ($0.key.rawValue, $0.value.json) })),
             ])
@@ -30,6 +31,7 @@ struct StatusCommand: ParsableCommand {
             }
             lines.append("tasks: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
             if !report.ready.isEmpty { lines.append("ready: " + Short.list(report.ready)) }
+            if !report.mergeOrder.isEmpty { lines.append("merge order: " + report.mergeOrder.map(\.rawValue).joined(separator: " → ")) }
             if !report.active.isEmpty {
                 var table = Table("ID", "STATE", "PRIORITY", "HEAD", "TITLE")
                 for t in report.active {

@@ -15,7 +15,9 @@ struct Table {
         }
         return all.map { row in
             row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                // Padded by hand: NSString's padding(toLength:) bridges every cell, which made
+                // `status` with thousands of tasks slow (docs/performance.md).
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }

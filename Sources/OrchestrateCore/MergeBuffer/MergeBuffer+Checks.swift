@@ -30,7 +30,7 @@ extension Orchestrator {
     private func runCheck(_ check: Config.Check, in directory: String, task: TaskRecord, commit: String) throws -> CheckResult {
         let outputURL = URL(fileURLWithPath: paths.logsDir + "/check-\(task.id.rawValue)-\(getpid()).log")
         try FileManager.default.createDirectory(atPath: paths.logsDir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputURL) }
         let output = try FileHandle(forWritingTo: outputURL)
         defer { try? output.close() }

@@ -24,6 +24,8 @@ public struct StatusReport: Sendable {
     public var active: [TaskRecord]
     /// Queued tasks whose dependencies are satisfied, in the order `next` hands them out.
     public var ready: [TaskID]
+    /// Approved tasks in the order `merge` would land them.
+    public var mergeOrder: [TaskID] = []
     /// Agent runs in progress, oldest first.
     public var agents: [RunRecord] = []
     /// The newest run of each task that has one.
@@ -54,13 +56,16 @@ extension Orchestrator {
         try scanTaskHeads()  // commits made where no hook ran (libgit2, --no-verify tools)
         let disconnected = try reapDisconnectedRuns()
         let tip = try repository.referenceTarget(targetRef)
-        return try store.read { tx in
+        let mergeOrder = try plannedMergeOrder()
+        var report = try store.read { tx in
             let active = try tx.tasks(
                 in: TaskState.allCases.filter { !$0.isFinished })
             return StatusReport(
                 target: config.target, targetTip: tip?.hex, counts: try tx.taskCountsByState(),
-                active: active, ready: try tx.readyTasks(allowInFlightDependencies: config.stacking).map(\.id),
+                active: active, ready: try tx.readyTaskIDs(allowInFlightDependencies: config.stacking),
                 agents: try tx.openRuns(), lastRuns: try tx.latestRuns(), disconnected: disconnected)
         }
+        report.mergeOrder = mergeOrder
+        return report
     }
 }
