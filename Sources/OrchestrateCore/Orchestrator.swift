@@ -25,7 +25,11 @@ public final class Orchestrator {
 
     /// Opens the repository around the current directory; requires `git orchestrate init`.
     public static func open(_ context: Context) throws -> Orchestrator {
-        let repository = try discoverRepository()
+        try open(context, repository: discoverRepository())
+    }
+
+    /// Opens an initialised repository from its handle.
+    static func open(_ context: Context, repository: Repository) throws -> Orchestrator {
         let paths = try RepositoryPaths(repository)
         guard FileManager.default.fileExists(atPath: paths.database) else {
             throw OrchestrateError.badInput(

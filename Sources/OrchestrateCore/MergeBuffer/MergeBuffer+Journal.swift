@@ -47,6 +47,21 @@ extension Orchestrator {
     /// Records a landing in one transaction: journal row done, task merged, landing row,
     /// cleared commits (reason `landed`) and the `landed` audit event.
     func finishLanding(task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue) throws {
+        try recordTargetMove(.landed, task: id, oldTip: oldTip, newTip: newTip, journal: journal, payload: payload)
+    }
+
+    /// Records a revert in one transaction: journal done, task `reverted`, a `reverted` landing
+    /// row, the revert commits cleared (reason `reverted`) and the `reverted` audit event.
+    func finishRevert(task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue) throws {
+        try recordTargetMove(.reverted, task: id, oldTip: oldTip, newTip: newTip, journal: journal, payload: payload)
+    }
+
+    /// The one place a move of the target is recorded, for landings and reverts alike.
+    private func recordTargetMove(
+        _ reason: ClearanceReason, task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?,
+        payload: JSONValue
+    ) throws {
+        let landed = reason == .landed
         let commits = (payload.objectValue?["commits"]?.arrayValue ?? []).compactMap(CommitMapping.init(json:))
         var detail = payload.objectValue ?? [:]
         detail["target"] = .string(config.target)
@@ -55,14 +70,15 @@ extension Orchestrator {
         try store.write { tx in
             if let journal { try tx.setMergeJournalState(journal, "done") }
             var task = try requireTask(id, in: tx)
-            task.state = .merged
-            task.head = newTip.hex
-            let event = try tx.appendAudit(NewAuditEvent(kind: .landed, task: id, oid: newTip.hex, actor: actor, detail: detail))
+            task.state = landed ? .merged : .reverted
+            if landed { task.head = newTip.hex }
+            let event = try tx.appendAudit(NewAuditEvent(
+                kind: landed ? .landed : .reverted, task: id, oid: newTip.hex, actor: actor, detail: detail))
             try tx.insertLanding(
-                task: id, kind: "landed", target: config.target, oldTip: oldTip.hex, newTip: newTip.hex,
-                commits: .array(commits.map(\.json)))
+                task: id, kind: landed ? "landed" : "reverted", target: config.target, oldTip: oldTip.hex,
+                newTip: newTip.hex, commits: .array(commits.map(\.json)))
             try tx.insertClearedCommits(
-                commits.map { ClearedCommit(oid: $0.landed, task: id, reason: .landed, sourceOid: $0.source) },
+                commits.map { ClearedCommit(oid: $0.landed, task: id, reason: reason, sourceOid: $0.source) },
                 auditSeq: event.seq)
             try tx.updateTask(task)
         }

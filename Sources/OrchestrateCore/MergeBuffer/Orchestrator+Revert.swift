@@ -88,27 +88,4 @@ extension Orchestrator {
         }
         throw OrchestrateError.failed("\(config.target) kept moving while \(id) was being reverted; try again")
     }
-
-    /// Records a revert in one transaction: journal done, task `reverted`, a `reverted` landing
-    /// row, the revert commits cleared (reason `reverted`) and the `reverted` audit event.
-    func finishRevert(task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue) throws {
-        let commits = (payload.objectValue?["commits"]?.arrayValue ?? []).compactMap(CommitMapping.init(json:))
-        var detail = payload.objectValue ?? [:]
-        detail["target"] = .string(config.target)
-        detail["oldTip"] = .string(oldTip.hex)
-        detail["newTip"] = .string(newTip.hex)
-        try store.write { tx in
-            if let journal { try tx.setMergeJournalState(journal, "done") }
-            var task = try requireTask(id, in: tx)
-            task.state = .reverted
-            let event = try tx.appendAudit(NewAuditEvent(kind: .reverted, task: id, oid: newTip.hex, actor: actor, detail: detail))
-            try tx.insertLanding(
-                task: id, kind: "reverted", target: config.target, oldTip: oldTip.hex, newTip: newTip.hex,
-                commits: .array(commits.map(\.json)))
-            try tx.insertClearedCommits(
-                commits.map { ClearedCommit(oid: $0.landed, task: id, reason: .reverted, sourceOid: $0.source) },
-                auditSeq: event.seq)
-            try tx.updateTask(task)
-        }
-    }
 }
