@@ -45,22 +45,34 @@ public struct DependencyGraph: Sendable {
     }
 
     /// Orders `ids` so that each comes after every one of its dependencies that is also in
-    /// `ids`; among those ready at the same point, `before` decides.
+    /// `ids`; among those ready at the same point, `before` decides. Kahn's algorithm: each
+    /// step takes the best ready task, so the cost grows with ids × ready, not ids² log ids
+    /// (`status` computes this for every approved task).
     public func order(_ ids: [TaskID], by before: (TaskID, TaskID) -> Bool) -> [TaskID] {
         let members = Set(ids)
-        var remaining = members
+        var unmet: [TaskID: Int] = [:]
+        var dependents: [TaskID: [TaskID]] = [:]
+        for id in members {
+            let dependencies = Set(edges[id] ?? []).filter { members.contains($0) && $0 != id }
+            unmet[id] = dependencies.count
+            for dependency in dependencies { dependents[dependency, default: []].append(id) }
+        }
+        var ready = members.filter { unmet[$0] == 0 }
         var result: [TaskID] = []
-        while !remaining.isEmpty {
-            let ready = remaining.filter { id in
-                (edges[id] ?? []).allSatisfy { !remaining.contains($0) || !members.contains($0) }
+        result.reserveCapacity(members.count)
+        while let best = ready.min(by: before) {
+            ready.remove(best)
+            result.append(best)
+            for dependent in dependents[best] ?? [] {
+                let left = (unmet[dependent] ?? 1) - 1
+                unmet[dependent] = left
+                if left == 0 { ready.insert(dependent) }
             }
-            guard let first = ready.sorted(by: before).first else {
-                // A cycle: cannot happen for tasks added through `add`; keep the rest stable.
-                result.append(contentsOf: remaining.sorted(by: before))
-                break
-            }
-            result.append(first)
-            remaining.remove(first)
+        }
+        if result.count < members.count {
+            // A cycle: cannot happen for tasks added through `add`; keep the rest stable.
+            let placed = Set(result)
+            result.append(contentsOf: members.filter { !placed.contains($0) }.sorted(by: before))
         }
         return result
     }
