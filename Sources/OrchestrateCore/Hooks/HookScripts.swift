@@ -26,6 +26,9 @@ extension HookName {
             # does nothing.
             chained="$(dirname "$0")/post-commit.orchestrate-chained"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
+            # Our reference-transaction shim beside this one has already recorded the branch move of this
+            # commit: starting git-orchestrate again would only repeat that work on every commit.
+            grep -q "hook shim: reference-transaction" "$(dirname "$0")/reference-transaction" 2>/dev/null && exit 0
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             exec "$bin" hook post-commit "$@"
