@@ -16,8 +16,12 @@ extension Repository {
     /// The tree of `commit`.
     public func treeOf(_ commit: ObjectID) throws -> ObjectID { try commitInfo(commit).tree }
 
-    /// Runs `body` with a diff between the trees of two commits (nil: the empty tree).
-    func withDiff<T>(from old: ObjectID?, to new: ObjectID, findRenames: Bool = true, _ body: (OpaquePointer?) throws -> T) throws -> T {
+    /// Runs `body` with a diff between the trees of two commits (nil: the empty tree), of
+    /// exactly `paths` when given (libgit2 then reads only the trees on the way to them).
+    func withDiff<T>(
+        from old: ObjectID?, to new: ObjectID, findRenames: Bool = true, paths: [String]? = nil,
+        _ body: (OpaquePointer?) throws -> T
+    ) throws -> T {
         var oldTree: OpaquePointer?
         var newTree: OpaquePointer?
         defer {
@@ -31,7 +35,17 @@ extension Repository {
         var newRaw = try treeOf(new).raw
         try check("git_tree_lookup", git_tree_lookup(&newTree, handle, &newRaw))
         var diff: OpaquePointer?
-        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil))
+        if let paths {
+            var options = git_diff_options()
+            try check("git_diff_options_init", git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+            options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+            try withStrArray(paths) { spec in
+                options.pathspec = spec
+                try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options))
+            }
+        } else {
+            try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil))
+        }
         defer { git_diff_free(diff) }
         if findRenames {
             var find = git_diff_find_options()
@@ -45,7 +59,10 @@ extension Repository {
     /// A stable patch id of the change from `base` to `head` (as `git patch-id --stable`):
     /// unchanged by a clean rebase, changed when the change itself changes.
     public func patchID(from base: ObjectID, to head: ObjectID) throws -> String {
-        try withDiff(from: base, to: head, findRenames: false) { diff in
+        // The changed paths first (cheap: equal sub-trees are skipped), then a diff of only
+        // those: the same deltas as a diff of everything, without visiting every entry.
+        let paths = try treeChanges(from: base, to: head).map(\.path)
+        return try withDiff(from: base, to: head, findRenames: false, paths: paths.isEmpty ? nil : paths) { diff in
             var out = git_oid()
             try check("git_diff_patchid", git_diff_patchid(&out, diff, nil))
             return ObjectID(out).hex
@@ -96,14 +113,6 @@ extension Repository {
     /// The paths that differ between two commits (a rename counts as both of its paths),
     /// without computing any patch.
     public func changedPaths(from base: ObjectID, to head: ObjectID) throws -> [String] {
-        try withDiff(from: base, to: head, findRenames: false) { diff in
-            var result: [String] = []
-            for i in 0..<git_diff_num_deltas(diff) {
-                guard let delta = git_diff_get_delta(diff, i) else { continue }
-                if let p = delta.pointee.old_file.path { result.append(String(cString: p)) }
-                if let p = delta.pointee.new_file.path { result.append(String(cString: p)) }
-            }
-            return Array(Set(result)).sorted()
-        }
+        Array(Set(try treeChanges(from: base, to: head).map(\.path))).sorted()
     }
 }

@@ -42,41 +42,26 @@ extension Repository {
     /// The fast path: nil when `ours` differs from `ancestor` at any path the change touches
     /// (or at a folder above an added path), or when the change holds anything but plain blobs.
     func fastApply(_ ancestor: OpaquePointer?, _ theirs: OpaquePointer?, _ ours: OpaquePointer?) throws -> ObjectID? {
-        var diff: OpaquePointer?
-        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, ancestor, theirs, nil))
-        defer { git_diff_free(diff) }
         var updates: [(action: git_tree_update_t, id: git_oid, mode: git_filemode_t, path: String)] = []
-        var seen = Set<String>()
-        for i in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, i) else { return nil }
-            let old = delta.pointee.old_file
-            let new = delta.pointee.new_file
-            let path = String(cString: new.path ?? old.path)
-            // A type change shows as a delete and an add of one path: leave it to the full merge.
-            guard seen.insert(path).inserted else { return nil }
-            for mode in [old.mode, new.mode] where mode != 0 {
-                let m = git_filemode_t(UInt32(mode))
-                if m != GIT_FILEMODE_BLOB && m != GIT_FILEMODE_BLOB_EXECUTABLE && m != GIT_FILEMODE_LINK { return nil }
-            }
+        for change in try treeChanges(ancestor, theirs) {
+            // Only plain files and links; a type change (file ↔ link) goes to the full merge.
+            let sides = [change.old, change.new].compactMap { $0 }
+            guard sides.allSatisfy(\.isBlob), Set(sides.map(\.isLink)).count == 1 else { return nil }
             // Ours must hold exactly what the ancestor held at this path.
-            let oursEntry = entry(ours, path)
-            let ancestorEntry = entry(ancestor, path)
-            guard oursEntry?.id == ancestorEntry?.id, oursEntry?.mode == ancestorEntry?.mode else { return nil }
-            switch delta.pointee.status {
-            case GIT_DELTA_DELETED:
-                updates.append((GIT_TREE_UPDATE_REMOVE, old.id, git_filemode_t(UInt32(old.mode)), path))
-            case GIT_DELTA_ADDED, GIT_DELTA_MODIFIED:
-                if delta.pointee.status == GIT_DELTA_ADDED {
+            let oursEntry = entry(ours, change.path)
+            guard oursEntry?.id == change.old?.id, oursEntry?.mode == change.old?.mode else { return nil }
+            if let new = change.new {
+                if change.old == nil {
                     // A folder above the new file must still be a folder (or absent) in ours.
                     var prefix = ""
-                    for component in path.split(separator: "/").dropLast() {
+                    for component in change.path.split(separator: "/").dropLast() {
                         prefix += (prefix.isEmpty ? "" : "/") + component
                         if let e = entry(ours, prefix), e.mode != UInt32(GIT_FILEMODE_TREE.rawValue) { return nil }
                     }
                 }
-                updates.append((GIT_TREE_UPDATE_UPSERT, new.id, git_filemode_t(UInt32(new.mode)), path))
-            default:
-                return nil
+                updates.append((GIT_TREE_UPDATE_UPSERT, new.id.raw, git_filemode_t(new.mode), change.path))
+            } else if let old = change.old {
+                updates.append((GIT_TREE_UPDATE_REMOVE, old.id.raw, git_filemode_t(old.mode), change.path))
             }
         }
         var out = git_oid()
