@@ -98,6 +98,25 @@ extension Repository {
         return result
     }
 
+    /// The commits from `head` down a line of single-parent commits to the first one in
+    /// `stops` (excluded), oldest first; nil when the line forks (a merge commit), ends (a root)
+    /// or runs past `limit` first — then ask `commits(from:hiding:)`. Reads each commit once
+    /// and never the commit-graph, which libgit2 reloads (checksumming the whole file) for
+    /// every revwalk after an object was written.
+    public func linearCommits(from head: ObjectID, to stops: Set<ObjectID>, limit: Int) throws -> [ObjectID]? {
+        var line: [ObjectID] = []
+        var current = head
+        while !stops.contains(current) {
+            guard line.count < limit else { return nil }
+            let commit = try lookupCommit(current)
+            defer { git_commit_free(commit) }
+            guard git_commit_parentcount(commit) == 1, let parent = git_commit_parent_id(commit, 0) else { return nil }
+            line.append(current)
+            current = ObjectID(parent)
+        }
+        return line.reversed()
+    }
+
     /// The best common ancestor of `a` and `b`, or nil when they share no history.
     public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
         var out = git_oid()

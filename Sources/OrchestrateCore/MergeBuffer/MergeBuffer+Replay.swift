@@ -32,15 +32,28 @@ extension Orchestrator {
 
     /// Replays the task's own commits (head minus the tip minus landed dependencies' commits)
     /// onto `tip`, preserving author, date and message; the committer is the user running the
-    /// merge.
-    func replay(head: ObjectID, onto tip: ObjectID, hiding landedSources: [ObjectID], committer: Signature) throws -> Replay {
+    /// merge. `history` (the run's knowledge of the target) lets a settled `base` spare the walk
+    /// of the tip's history.
+    func replay(
+        head: ObjectID, onto tip: ObjectID, base: ObjectID?, hiding landedSources: [ObjectID],
+        committer: Signature, history: inout TargetHistory
+    ) throws -> Replay {
         let repo = mainRepository
-        if try repo.contains(head, ancestor: tip) {
-            if head == tip { return .empty }
-            let commits = try repo.commits(from: [head], hiding: [tip])
-            return .fastForward(head: head, commits: commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
+        if head == tip { return .empty }
+        try history.follow(tip, in: repo)
+        let own: [ObjectID]
+        if let base, let known = try history.ownCommits(head: head, base: base, landedSources: landedSources, in: repo) {
+            if known.fastForward {
+                return .fastForward(head: head, commits: known.commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
+            }
+            own = known.commits
+        } else {
+            if try repo.contains(head, ancestor: tip) {
+                let commits = try repo.commits(from: [head], hiding: [tip])
+                return .fastForward(head: head, commits: commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
+            }
+            own = try repo.commits(from: [head], hiding: [tip] + landedSources)
         }
-        let own = try repo.commits(from: [head], hiding: [tip] + landedSources)
         if own.isEmpty { return .empty }
         var current = tip
         var currentTree = try repo.treeOf(tip)

@@ -1,0 +1,67 @@
+import OrchestrateGit
+import OrchestrateModel
+
+/// What one merge run knows about the target's history, so that replaying a task walks only
+/// the task's own commits. Asking libgit2 for `head` minus the tip walks the tip's history
+/// back to the task's base at every landing — the tip gains a commit per landing, so a run of
+/// n landings did O(n²) commit reads. Instead, for each base the run has seen it keeps the
+/// target's commits that the base lacks (`base..tip`), computed once and grown as the run
+/// lands; a task's own commits are then `base..head` minus that set, which is exactly `head`
+/// minus the tip.
+struct TargetHistory {
+    /// The tip this knowledge is about.
+    private(set) var tip: ObjectID
+    /// For each settled base: the commits of the target that are not in the base's history.
+    private var missingFromBase: [ObjectID: Set<ObjectID>] = [:]
+
+    init(tip: ObjectID) { self.tip = tip }
+
+    /// The tip moved by a landing of this run: the new commits join every set.
+    mutating func advance(to newTip: ObjectID, adding commits: [ObjectID]) {
+        guard newTip != tip else { return }
+        for base in missingFromBase.keys { missingFromBase[base]?.formUnion(commits) }
+        tip = newTip
+    }
+
+    /// The tip is now `current` (someone else moved it, or a dry run replays in memory):
+    /// keep what still holds — everything, when `current` descends from the known tip.
+    mutating func follow(_ current: ObjectID, in repo: Repository) throws {
+        guard current != tip else { return }
+        if try repo.contains(current, ancestor: tip) {
+            let added = try repo.commits(from: [current], hiding: [tip])
+            advance(to: current, adding: added)
+        } else {
+            missingFromBase = [:]
+            tip = current
+        }
+    }
+
+    /// The commits a task must land: `head` minus the tip's history minus the original commits
+    /// of its landed dependencies, oldest first; nil when the base is not settled (the base's
+    /// own history holds commits that are neither on the target nor landed), in which case the
+    /// caller walks the whole way. With `fastForward`, `head` already descends from the tip and
+    /// the commits are those above the tip, to land as they are.
+    mutating func ownCommits(
+        head: ObjectID, base: ObjectID, landedSources: [ObjectID], in repo: Repository
+    ) throws -> (commits: [ObjectID], fastForward: Bool)? {
+        if missingFromBase[base] == nil {
+            // Settled: nothing below the base still waits to land (once true, it stays true:
+            // within a run the target and the landed sources only grow).
+            guard try repo.commits(from: [base], hiding: [tip] + landedSources).isEmpty else { return nil }
+            missingFromBase[base] = Set(try repo.commits(from: [tip], hiding: [base]))
+        }
+        let missing = missingFromBase[base] ?? []
+        // A task's branch is a line of commits on its base (or on a landed dependency's commit):
+        // follow it; anything else takes libgit2's walk.
+        let walked = try repo.linearCommits(from: head, to: Set([base] + landedSources), limit: 10_000)
+            ?? repo.commits(from: [head], hiding: [base] + landedSources)
+        if base == tip { return (walked, true) }
+        if let above = walked.firstIndex(of: tip) { return (Array(walked[(above + 1)...]), true) }
+        return (walked.filter { !missing.contains($0) }, false)
+    }
+}
+
+extension MergeOutcome {
+    /// The commits this outcome put (or would put) on the target.
+    var landedCommits: [ObjectID] { commits.compactMap { ObjectID(hex: $0.landed) } }
+}
