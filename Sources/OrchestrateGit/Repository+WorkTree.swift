@@ -18,16 +18,20 @@ extension Repository {
     public func status() throws -> [StatusEntry] { try status(limitedTo: nil) }
 
     /// Like `status()`, but looks only at exactly `paths` when given (much faster on a large
-    /// work tree: nothing else is scanned).
-    public func status(limitedTo paths: [String]?) throws -> [StatusEntry] {
+    /// work tree: nothing else is scanned), and compares the index with the tree of `baseline`
+    /// instead of HEAD's when given.
+    public func status(limitedTo paths: [String]?, baseline: ObjectID? = nil) throws -> [StatusEntry] {
+        var baselineTree: OpaquePointer?
+        if let baseline { baselineTree = try lookupTree(ofCommit: baseline) }
+        defer { git_tree_free(baselineTree) }
         if let paths {
             if paths.isEmpty { return [] }
-            return try withStrArray(paths) { spec in try status(pathspec: &spec) }
+            return try withStrArray(paths) { spec in try status(pathspec: &spec, baseline: baselineTree) }
         }
-        return try status(pathspec: nil)
+        return try status(pathspec: nil, baseline: baselineTree)
     }
 
-    private func status(pathspec: UnsafeMutablePointer<git_strarray>?) throws -> [StatusEntry] {
+    private func status(pathspec: UnsafeMutablePointer<git_strarray>?, baseline: OpaquePointer? = nil) throws -> [StatusEntry] {
         var options = git_status_options()
         try check(
             "git_status_options_init",
@@ -40,6 +44,7 @@ extension Repository {
             options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
             options.pathspec = pathspec.pointee
         }
+        options.baseline = baseline
         var list: OpaquePointer?
         try check("git_status_list_new", git_status_list_new(&list, handle, &options))
         defer { git_status_list_free(list) }

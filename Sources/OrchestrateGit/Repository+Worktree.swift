@@ -86,18 +86,21 @@ extension Repository {
         defer { git_strarray_dispose(&names) }
         var result: [WorktreeInfo] = []
         for i in 0..<names.count {
-            guard let cName = names.strings[i] else { continue }
-            let name = String(cString: cName)
-            var wt: OpaquePointer?
-            guard git_worktree_lookup(&wt, handle, name) == 0 else { continue }
-            defer { git_worktree_free(wt) }
-            let path = git_worktree_path(wt).map { Repository.trimSlash(String(cString: $0)) } ?? ""
-            result.append(
-                WorktreeInfo(
-                    name: name, path: path, isValid: git_worktree_validate(wt) == 0,
-                    isLocked: git_worktree_is_locked(nil, wt) > 0))
+            guard let cName = names.strings[i], let info = worktree(named: String(cString: cName)) else { continue }
+            result.append(info)
         }
         return result.sorted { $0.name < $1.name }
+    }
+
+    /// The linked worktree registered as `name`, or nil (one look-up, not a listing).
+    public func worktree(named name: String) -> WorktreeInfo? {
+        var wt: OpaquePointer?
+        guard git_worktree_lookup(&wt, handle, name) == 0 else { return nil }
+        defer { git_worktree_free(wt) }
+        let path = git_worktree_path(wt).map { Repository.trimSlash(String(cString: $0)) } ?? ""
+        return WorktreeInfo(
+            name: name, path: path, isValid: git_worktree_validate(wt) == 0,
+            isLocked: git_worktree_is_locked(nil, wt) > 0)
     }
 
     /// Removes linked worktree `name`: its folder (when `removeFolder`) and its admin data.

@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1-tasks-audit-approvals-landings-runs") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-checkout-updates") { db in try db.execute(sql: v2CheckoutUpdates) }
         return migrator
     }
 

@@ -39,17 +39,31 @@ extension StoreTransaction {
 
     /// The journal rows whose landing was never confirmed, oldest first.
     public func pendingMergeJournal() throws -> [MergeJournalEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM merge_journal WHERE state = 'pending' ORDER BY id").compactMap { row in
-            guard let task = TaskID(row["task"] as String) else { return nil }
-            return MergeJournalEntry(
-                id: row["id"], task: task, target: row["target"], oldTip: row["oldTip"], newTip: row["newTip"],
-                payload: (try? JSONValue.parse(row["payload"] as String)) ?? .object([:]), state: row["state"])
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM merge_journal WHERE state = 'pending' ORDER BY id").compactMap(MergeJournalEntry.init(row:))
     }
 
     /// Marks a journal row `done` or `abandoned`.
     public func setMergeJournalState(_ id: Int64, _ state: String) throws {
         try db.execute(sql: "UPDATE merge_journal SET state = ? WHERE id = ?", arguments: [state, id])
+    }
+
+    /// Notes that the checkouts of the target still owe journal row `journal`'s move.
+    public func insertCheckoutUpdate(journal: Int64) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO checkout_updates (journal) VALUES (?)", arguments: [journal])
+    }
+
+    /// The moves of the target still owed to its checkouts, oldest first.
+    public func pendingCheckoutUpdates() throws -> [MergeJournalEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT merge_journal.* FROM checkout_updates JOIN merge_journal ON merge_journal.id = checkout_updates.journal ORDER BY merge_journal.id"
+        ).compactMap(MergeJournalEntry.init(row:))
+    }
+
+    /// The checkouts caught up with these journal rows.
+    public func clearCheckoutUpdates(_ journals: [Int64]) throws {
+        for journal in journals {
+            try db.execute(sql: "DELETE FROM checkout_updates WHERE journal = ?", arguments: [journal])
+        }
     }
 
     /// Records a landing (or revert) of a task.
@@ -69,6 +83,15 @@ extension StoreTransaction {
     /// Every landing (kind `landed`), oldest first.
     public func allLandings() throws -> [LandingRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM landings ORDER BY id").compactMap(LandingRecord.init(row:))
+    }
+}
+
+extension MergeJournalEntry {
+    init?(row: Row) {
+        guard let task = TaskID(row["task"] as String) else { return nil }
+        self.init(
+            id: row["id"], task: task, target: row["target"], oldTip: row["oldTip"], newTip: row["newTip"],
+            payload: (try? JSONValue.parse(row["payload"] as String)) ?? .object([:]), state: row["state"])
     }
 }
 

@@ -23,31 +23,31 @@ extension Orchestrator {
             let current = try mainRepository.referenceTarget(entry.target)
             let landed = try current.map { try mainRepository.contains($0, ancestor: newTip) } ?? false
             if landed {
-                if entry.payload.objectValue?["kind"]?.stringValue == "revert" {
-                    try finishRevert(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
-                } else {
-                    try finishLanding(task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload)
-                }
+                // The killed merge may not have brought the user's checkout along: owed, and
+                // caught up below in the order of the landings.
+                let reason: ClearanceReason = entry.payload.objectValue?["kind"]?.stringValue == "revert" ? .reverted : .landed
+                try recordTargetMove(
+                    reason, task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload,
+                    checkoutsOwed: true)
                 result.completed.append(entry.task)
-                // The killed merge may not have brought the user's checkout along; SAFE
-                // checkout changes only files that still match the old tip.
-                let landedPaths = try pathsChanged(from: oldTip, to: newTip)
-                for checkout in try targetCheckouts() {
-                    try? checkout.repository.checkoutPaths(from: oldTip, to: newTip, paths: landedPaths)
-                }
                 context.err("merge: recorded the landing of \(entry.task) (\(oldTip.short()) → \(newTip.short())) left unrecorded by an interrupted merge")
             } else {
                 try store.write { try $0.setMergeJournalState(entry.id, "abandoned") }
                 result.abandoned.append(entry.task)
             }
         }
+        try catchUpOwedCheckouts()
         return result
     }
 
     /// Records a landing in one transaction: journal row done, task merged, landing row,
-    /// cleared commits (reason `landed`) and the `landed` audit event.
-    func finishLanding(task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue) throws {
-        try recordTargetMove(.landed, task: id, oldTip: oldTip, newTip: newTip, journal: journal, payload: payload)
+    /// cleared commits (reason `landed`), the `landed` audit event and, with `checkoutsOwed`,
+    /// the note that the checkouts of the target still owe this move.
+    func finishLanding(
+        task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?, payload: JSONValue, checkoutsOwed: Bool = false
+    ) throws {
+        try recordTargetMove(
+            .landed, task: id, oldTip: oldTip, newTip: newTip, journal: journal, payload: payload, checkoutsOwed: checkoutsOwed)
     }
 
     /// Records a revert in one transaction: journal done, task `reverted`, a `reverted` landing
@@ -59,7 +59,7 @@ extension Orchestrator {
     /// The one place a move of the target is recorded, for landings and reverts alike.
     private func recordTargetMove(
         _ reason: ClearanceReason, task id: TaskID, oldTip: ObjectID, newTip: ObjectID, journal: Int64?,
-        payload: JSONValue
+        payload: JSONValue, checkoutsOwed: Bool = false
     ) throws {
         let landed = reason == .landed
         let commits = (payload.objectValue?["commits"]?.arrayValue ?? []).compactMap(CommitMapping.init(json:))
@@ -68,7 +68,10 @@ extension Orchestrator {
         detail["oldTip"] = .string(oldTip.hex)
         detail["newTip"] = .string(newTip.hex)
         try store.write { tx in
-            if let journal { try tx.setMergeJournalState(journal, "done") }
+            if let journal {
+                try tx.setMergeJournalState(journal, "done")
+                if checkoutsOwed { try tx.insertCheckoutUpdate(journal: journal) }
+            }
             var task = try requireTask(id, in: tx)
             task.state = landed ? .merged : .reverted
             if landed { task.head = newTip.hex }

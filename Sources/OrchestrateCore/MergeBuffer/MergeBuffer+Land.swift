@@ -34,7 +34,9 @@ extension Orchestrator {
             }
             let oldTip = dryRun ? run.tip : try targetTip()
             let sources = try landedDependencySources(of: task, graph: graph)
-            let replayed = try replay(head: head, onto: oldTip, hiding: sources, committer: committerSignature)
+            let replayed = try replay(
+                head: head, onto: oldTip, base: task.base.flatMap(ObjectID.init(hex:)), hiding: sources,
+                committer: committerSignature, history: &run.history)
             var outcome = MergeOutcome(task: id, result: .landed, message: "", oldTip: oldTip.hex)
             let newHead: ObjectID
             switch replayed {
@@ -66,12 +68,13 @@ extension Orchestrator {
             if dryRun {
                 outcome.message = outcome.message.isEmpty ? "\(id) would land (\(outcome.fastForward ? "fast-forward" : "rebased"), \(outcome.commits.count) commit\(outcome.commits.count == 1 ? "" : "s"))" : outcome.message
                 run.tip = newHead
+                run.history.advance(to: newHead, adding: outcome.landedCommits)
                 return outcome
             }
             // The user's checkout of the target must take the landed paths without losing work.
             let landedPaths = try newHead == oldTip ? [] : pathsChanged(from: oldTip, to: newHead)
             let checkouts = try run.checkouts()
-            if let (checkout, files) = try overlappingLocalChanges(landedPaths, in: checkouts) {
+            if let (checkout, files) = try overlappingLocalChanges(landedPaths, in: checkouts, shown: run.owed.shownTip) {
                 outcome.result = .blocked
                 outcome.message = "\(id) was not landed: \(checkout) has local changes to \(files.joined(separator: ", ")), which it changes; commit or stash them, then run `git orchestrate merge` again"
                 return outcome
@@ -121,7 +124,11 @@ extension Orchestrator {
                 return outcome
             }
             let payload = landingPayload(outcome)
-            guard let journalID = try moveTarget(for: id, from: oldTip, to: newHead, payload: payload, paths: landedPaths, checkouts: checkouts) else {
+            // The checkouts catch up once, at the end of the run (see OwedCheckouts).
+            let owe = !checkouts.isEmpty
+            guard let journalID = try moveTarget(
+                for: id, from: oldTip, to: newHead, payload: payload, paths: landedPaths, checkouts: checkouts, checkoutsLater: owe)
+            else {
                 attempt += 1
                 if attempt > config.merge.maxRetries {
                     outcome.result = .blocked
@@ -132,7 +139,9 @@ extension Orchestrator {
                 task = try store.read { try requireTask(id, in: $0) }
                 continue
             }
-            try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload)
+            try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload, checkoutsOwed: owe)
+            if owe { run.owed.owe(journalID, movedTo: newHead, paths: landedPaths) }
+            run.history.advance(to: newHead, adding: outcome.landedCommits)
             try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
             outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
@@ -181,29 +190,29 @@ extension Orchestrator {
         ]
     }
 
-    /// After landing: the branch points at what landed; the worktree and branch go, unless
-    /// `merge.keepWorktrees` (or the worktree holds uncommitted work, which is never thrown away).
+    /// After landing: the worktree and branch go (the branch's work is on the target now) —
+    /// unless `merge.keepWorktrees`, when the branch follows what landed and the worktree shows
+    /// it, or the worktree holds uncommitted work, which is never thrown away.
     private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
         let branchRef = "refs/heads/\(task.branch)"
         let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
-        if head != landed && !dirty {
-            do {
-                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
-                if let worktree, config.merge.keepWorktrees { try Repository.open(at: worktree).hardReset(to: landed) }
-            } catch {
-                context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
-                return
-            }
-        }
-        guard !config.merge.keepWorktrees else { return }
         if dirty, let worktree {
             context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
             return
         }
-        let kept = KeptWork(ref: targetRef, oid: landed, includesUncommitted: false)
+        if config.merge.keepWorktrees {
+            guard head != landed else { return }
+            do {
+                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
+                if let worktree { try Repository.open(at: worktree).hardReset(to: landed) }
+            } catch {
+                context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
+            }
+            return
+        }
         do {
-            try removeWorkspace(of: task, keptAt: kept)
+            try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
             if task.worktree != nil {
                 try store.write { tx in
                     var current = try requireTask(task.id, in: tx)
@@ -212,7 +221,7 @@ extension Orchestrator {
                 }
             }
         } catch {
-            context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate gc`")
+            context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
         }
     }
 }

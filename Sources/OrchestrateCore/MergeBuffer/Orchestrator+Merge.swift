@@ -15,12 +15,20 @@ extension Orchestrator {
         let (order, graph) = try mergeOrder(requested)
         let startTip = try targetTip()
         var run = MergeRun(tip: startTip, findCheckouts: targetCheckouts)
-        for (i, id) in order.enumerated() {
-            progress(i, order.count, id)
-            let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
-            if outcome.result == .landed { run.landed.insert(id) }
-            run.outcomes.append(outcome)
+        do {
+            for (i, id) in order.enumerated() {
+                progress(i, order.count, id)
+                let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
+                if outcome.result == .landed { run.landed.insert(id) }
+                run.outcomes.append(outcome)
+            }
+        } catch {
+            // What landed stays landed: the user's checkout must show it even when a later
+            // task failed unexpectedly.
+            try? catchUpCheckouts(&run.owed, in: run.checkouts())
+            throw error
         }
+        try catchUpCheckouts(&run.owed, in: run.checkouts())
         if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
         return MergeReport(
             target: config.target, dryRun: dryRun, startTip: startTip.hex,
@@ -80,6 +88,9 @@ extension Orchestrator {
 /// The state of one merge run: the tip as it is (or, in a dry run, as it would be).
 struct MergeRun {
     var tip: ObjectID
+    var history: TargetHistory
+    /// The landings the checkouts of the target have not caught up with yet.
+    var owed: OwedCheckouts
     var landed: Set<TaskID> = []
     var outcomes: [MergeOutcome] = []
     let findCheckouts: () throws -> [TargetCheckout]
@@ -87,6 +98,8 @@ struct MergeRun {
 
     init(tip: ObjectID, findCheckouts: @escaping () throws -> [TargetCheckout]) {
         self.tip = tip
+        self.history = TargetHistory(tip: tip)
+        self.owed = OwedCheckouts(tip: tip)
         self.findCheckouts = findCheckouts
     }
 

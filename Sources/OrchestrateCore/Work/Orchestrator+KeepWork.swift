@@ -53,10 +53,10 @@ extension Orchestrator {
     }
 
     /// Removes the task's worktree and branch. Call `keepWork` first: the branch is deleted only
-    /// when its tip is its base or is kept under `keptAt`.
-    func removeWorkspace(of task: TaskRecord, keptAt kept: KeptWork?) throws {
-        let worktrees = try mainRepository.worktrees()
-        if let entry = worktrees.first(where: { $0.name == task.id.rawValue }) {
+    /// when its tip is its base or is kept under `keptAt` — or is `landedFrom`, the head whose
+    /// work the merge buffer just landed.
+    func removeWorkspace(of task: TaskRecord, keptAt kept: KeptWork?, landedFrom landed: ObjectID? = nil) throws {
+        if let entry = mainRepository.worktree(named: task.id.rawValue) {
             if entry.isLocked {
                 throw OrchestrateError.failed(
                     "the worktree \(entry.path) of \(task.id) is locked; run `git worktree unlock \(entry.path)` and try again")
@@ -65,7 +65,7 @@ extension Orchestrator {
         }
         let branchRef = "refs/heads/\(task.branch)"
         guard let head = try mainRepository.referenceTarget(branchRef) else { return }
-        var safe = head.hex == task.base
+        var safe = head.hex == task.base || head == landed
         if !safe, let kept { safe = try mainRepository.contains(kept.oid, ancestor: head) }
         if safe {
             try mainRepository.deleteReference(branchRef, expecting: head)

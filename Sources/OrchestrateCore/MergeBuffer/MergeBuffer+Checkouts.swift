@@ -1,0 +1,107 @@
+import Foundation
+import OrchestrateGit
+import OrchestrateModel
+import OrchestrateStore
+
+/// A work tree that has the target branch checked out.
+struct TargetCheckout {
+    var path: String
+    var repository: Repository
+}
+
+/// The landings of a run that the checkouts of the target have not caught up with yet.
+///
+/// Bringing a checkout along writes its whole index (for a 5,000-file repository about as
+/// much work as the rest of a landing), so a run lands first and brings the checkouts along
+/// once at the end, for the paths it landed, as `git merge --ff-only` would. Each landing owed
+/// is in the database (`checkout_updates`) in the transaction that records it: a merge killed
+/// half way leaves the next `merge` or `doctor` what it needs to finish the job.
+struct OwedCheckouts {
+    /// The tip the checkouts show.
+    private(set) var shownTip: ObjectID
+    /// The tip they will show once caught up.
+    private(set) var landedTip: ObjectID
+    private(set) var journals: [Int64] = []
+    private(set) var paths: Set<String> = []
+
+    init(tip: ObjectID) {
+        shownTip = tip
+        landedTip = tip
+    }
+
+    mutating func owe(_ journal: Int64, movedTo tip: ObjectID, paths landed: [String]) {
+        journals.append(journal)
+        landedTip = tip
+        paths.formUnion(landed)
+    }
+
+    mutating func caughtUp() {
+        shownTip = landedTip
+        journals = []
+        paths = []
+    }
+}
+
+extension Orchestrator {
+    /// The work trees (main and linked) that have the target branch checked out, each with an
+    /// open handle (kept for the whole run: opening a repository costs dozens of file look-ups).
+    func targetCheckouts() throws -> [TargetCheckout] {
+        var result: [TargetCheckout] = []
+        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == config.target {
+            result.append(TargetCheckout(path: paths.mainWorktree, repository: try Repository.open(at: paths.mainWorktree)))
+        }
+        for wt in try mainRepository.worktrees() where wt.isValid && Repository.checkedOutBranch(atWorktree: wt.path) == config.target {
+            result.append(TargetCheckout(path: wt.path, repository: try Repository.open(at: wt.path)))
+        }
+        return result
+    }
+
+    /// Refuses (with the message) when a checkout of the target has local changes to `paths`:
+    /// changes against `shown`, the tip the checkout shows (HEAD may be ahead of it while the
+    /// run owes the checkout its landings).
+    func overlappingLocalChanges(
+        _ paths: [String], in checkouts: [TargetCheckout], shown: ObjectID? = nil
+    ) throws -> (checkout: String, files: [String])? {
+        for checkout in checkouts {
+            let dirty = Set(try checkout.repository.status(limitedTo: paths, baseline: shown).map(\.path)).intersection(paths)
+            if !dirty.isEmpty { return (checkout.path, dirty.sorted()) }
+        }
+        return nil
+    }
+
+    /// Brings the checkouts of the target to the run's last landing (its landed paths only,
+    /// SAFE: a file is changed only while it still matches what the checkout showed) and
+    /// settles the owed rows.
+    func catchUpCheckouts(_ owed: inout OwedCheckouts, in checkouts: [TargetCheckout]) throws {
+        guard !owed.journals.isEmpty else { return }
+        bringAlong(checkouts, from: owed.shownTip, to: owed.landedTip, paths: owed.paths.sorted())
+        let journals = owed.journals
+        try store.write { try $0.clearCheckoutUpdates(journals) }
+        owed.caughtUp()
+    }
+
+    /// Catches the checkouts up with landings a killed merge left owed, one landing at a time
+    /// in the order they happened (each SAFE against the tip before it).
+    func catchUpOwedCheckouts() throws {
+        let owed = try store.read { try $0.pendingCheckoutUpdates() }
+        guard !owed.isEmpty else { return }
+        let checkouts = try targetCheckouts()
+        for entry in owed {
+            guard let oldTip = ObjectID(hex: entry.oldTip), let newTip = ObjectID(hex: entry.newTip) else { continue }
+            bringAlong(checkouts, from: oldTip, to: newTip, paths: try pathsChanged(from: oldTip, to: newTip))
+        }
+        try store.write { try $0.clearCheckoutUpdates(owed.map(\.id)) }
+        guard !checkouts.isEmpty else { return }
+        context.err("merge: brought \(checkouts.map(\.path).joined(separator: ", ")) up to date with \(owed.count) landing\(owed.count == 1 ? "" : "s") left behind by an interrupted merge")
+    }
+
+    func bringAlong(_ checkouts: [TargetCheckout], from old: ObjectID, to new: ObjectID, paths: [String]) {
+        for checkout in checkouts {
+            do {
+                try checkout.repository.checkoutPaths(from: old, to: new, paths: paths)
+            } catch {
+                context.err("warning: could not update \(checkout.path) to the new \(config.target) (\(error)); run `git status` there")
+            }
+        }
+    }
+}
