@@ -14,6 +14,8 @@ public final class Orchestrator {
     public let paths: RepositoryPaths
     public let config: Config
     public let store: Store
+    /// How often each crash-test pause point was reached (see `faultInjectionPause`).
+    var faultInjectionHits: [String: Int] = [:]
 
     init(context: Context, repository: Repository, paths: RepositoryPaths, config: Config, store: Store) {
         self.context = context

@@ -33,11 +33,16 @@ extension Orchestrator {
         try mainRepository.changedPaths(from: old, to: new)
     }
 
-    /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops at that point for
-    /// a minute so that a test can `kill -9` it exactly there (points: `after-journal`,
-    /// `after-target-move`). Inert unless the variable names the point.
+    /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops the first time it
+    /// reaches that point (`<point>#<n>`: the n-th time) for a minute, so that a test can
+    /// `kill -9` it exactly there (points: `after-journal`, `after-target-move`). Inert unless
+    /// the variable names the point.
     private func faultInjectionPause(_ point: String) {
-        guard context.environment["ORCHESTRATE_TEST_PAUSE"] == point else { return }
+        guard let wanted = context.environment["ORCHESTRATE_TEST_PAUSE"] else { return }
+        let parts = wanted.split(separator: "#", maxSplits: 1)
+        guard parts.first.map(String.init) == point else { return }
+        faultInjectionHits[point, default: 0] += 1
+        guard faultInjectionHits[point] == (parts.count == 2 ? Int(parts[1]) ?? 1 : 1) else { return }
         context.err("merge: paused at \(point) (pid \(getpid()))")
         sleep(60)
     }

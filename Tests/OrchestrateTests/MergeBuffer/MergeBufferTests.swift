@@ -134,6 +134,20 @@ struct MergeBufferTests {
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "approved")
     }
 
+    @Test("two landings of one run change the same file: neither is mistaken for a local change; the checkout shows the last")
+    func sameFileTwiceInOneRun() throws {
+        let repo = try TestRepo.forMerge(files: ["README.md": "hello\n", "NOTES.md": "notes\n"])
+        let t1 = try repo.approvedTask("First edit", files: [("README.md", "one\n")])
+        let t2 = try repo.approvedTask("Second edit", files: [("README.md", "two\n")], dependsOn: [t1.id], stack: true)
+        try repo.write("NOTES.md", "my local edit\n")
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\(t1.id)\tlanded") && result.stdout.contains("\(t2.id)\tlanded"))
+        #expect(repo.read("README.md") == "two\n")
+        #expect(try repo.git("status", "--porcelain") == " M NOTES.md\n", "only the user's own change remains")
+        #expect(try repo.git("diff", "--cached", "--stat") == "", "the index matches the new main")
+    }
+
     @Test("a rebase that changes the patch id voids the approval")
     func patchIDChanged() throws {
         let lines = (1...10).map { "line \($0)" }

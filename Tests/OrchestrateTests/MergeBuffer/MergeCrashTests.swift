@@ -64,6 +64,32 @@ struct MergeCrashTests {
         try repo.orchestrateOK("audit", "verify")
     }
 
+    @Test("kill -9 at the second landing: the checkout owed the first landing is brought up to date by doctor --repair")
+    func killWithCheckoutOwed() throws {
+        let repo = try TestRepo.forMerge()
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        let t2 = try repo.approvedTask("Add b", files: [("b.txt", "b\n")])
+        try repo.write("notes.txt", "my own uncommitted notes\n")
+        let merge = try BackgroundMerge(repo, pause: "after-target-move#2")
+        try merge.wait(for: "paused at after-target-move")
+        merge.kill9()
+        #expect(try repo.subjects().suffix(2) == ["Add a: a.txt", "Add b: b.txt"], "both landings are on main")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+        #expect(try repo.taskJSON(t2.id)["state"] as? String == "approved", "the second is not recorded yet")
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("behind it by 1 landing"), "\(doctor)")
+        let repaired = try repo.orchestrate("doctor", "--repair")
+        #expect(repaired.stdout.contains("recorded 1 landing"), "\(repaired)")
+        #expect(try repo.taskJSON(t2.id)["state"] as? String == "merged")
+        #expect(repo.read("a.txt") == "a\n" && repo.read("b.txt") == "b\n", "the checkout shows both landings")
+        #expect(try repo.git("status", "--porcelain") == "?? notes.txt\n", "and nothing else changed")
+        #expect(repo.read("notes.txt") == "my own uncommitted notes\n")
+        let again = try repo.orchestrate("doctor")
+        #expect(!again.stdout.contains("interrupted merge"), "\(again)")
+        try repo.orchestrateOK("audit", "verify")
+    }
+
     @Test("kill -9 after journalling, before the target moved: the next merge drops the intent and lands")
     func killAfterJournal() throws {
         let repo = try TestRepo.forMerge()
