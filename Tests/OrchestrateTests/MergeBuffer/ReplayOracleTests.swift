@@ -48,6 +48,39 @@ struct ReplayOracleTests {
         }
     }
 
+    @Test("a file both sides edited merges line by line on the fast path as git merge-tree does; a merge attribute is obeyed as git cherry-pick obeys it")
+    func bothSidesEditedOneFile() throws {
+        let lines = (1...20).map { "line \($0)" }
+        let repo = try TestRepo(files: ["big/notes.txt": lines.joined(separator: "\n") + "\n"])
+        let base = try repo.revParse("HEAD")
+        func side(_ name: String, line: Int) throws -> String {
+            try repo.git("checkout", "-q", "--detach", base)
+            var edited = lines
+            edited[line] = "\(name) was here"
+            try repo.write("big/notes.txt", edited.joined(separator: "\n") + "\n")
+            try repo.git("commit", "-q", "-am", name)
+            return try repo.revParse("HEAD")
+        }
+        let ours = try side("ours", line: 1), theirs = try side("theirs", line: 18)
+        let git = try Repository.open(at: repo.path)
+        let oracle = try repo.gitResult("merge-tree", "--write-tree", "--no-messages", ours, theirs)
+        let mine = try git.applyChange(
+            ancestor: try #require(ObjectID(hex: base)), theirs: try #require(ObjectID(hex: theirs)), onto: try #require(ObjectID(hex: ours)))
+        #expect(oracle.status == 0)
+        #expect(mine == .clean(tree: try #require(ObjectID(hex: oracle.stdout.trimmingCharacters(in: .whitespacesAndNewlines))), fastPath: true))
+
+        // `merge=binary` in the checkout's .gitattributes says: never merge this file's lines.
+        // `git rebase` there conflicts; so must we (the line merge must not bypass it).
+        try repo.git("checkout", "-q", "--detach", ours)
+        try repo.write(".gitattributes", "*.txt merge=binary\n")
+        let rebase = try repo.gitResult("cherry-pick", theirs)
+        #expect(rebase.status != 0, "\(rebase)")
+        try repo.git("cherry-pick", "--abort")
+        let mineBound = try git.applyChange(
+            ancestor: try #require(ObjectID(hex: base)), theirs: try #require(ObjectID(hex: theirs)), onto: try #require(ObjectID(hex: ours)))
+        #expect(mineBound == .conflict(paths: ["big/notes.txt"]))
+    }
+
     @Test("same verdict and, when clean, the same tree as git merge-tree, for generated pairs")
     func differential() throws {
         var files: [String: String] = ["tool.sh": "#!/bin/sh\necho hi\n"]
