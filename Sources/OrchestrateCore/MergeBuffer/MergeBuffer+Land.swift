@@ -178,6 +178,7 @@ extension Orchestrator {
             current.head = newHead.hex
             return try tx.updateTask(current)
         }
+        faultInjectionPause("before-branch-move")
         try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
         try worktreeRepo?.hardReset(to: newHead)
     }

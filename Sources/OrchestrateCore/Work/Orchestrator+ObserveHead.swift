@@ -30,8 +30,17 @@ extension Orchestrator {
             guard current.head != newHead.hex else { return current }
             let oldHead = current.head
             current.head = newHead.hex
+            // Back on exactly the commit that was approved (a merge killed between recording
+            // the rebased head and moving the branch leaves this): the approval holds, and so
+            // does the base it was reviewed against.
+            let approvedHere = current.state == .approved
+                ? try tx.approvals(ofTask: id).last(where: { $0.oid == newHead.hex }) : nil
+            if let approvedHere {
+                current.base = approvedHere.base
+                detail["approved"] = .bool(true)
+            }
             try tx.appendAudit(NewAuditEvent(kind: .progress, task: id, oid: newHead.hex, actor: actor, detail: detail))
-            if current.state == .approved {
+            if current.state == .approved && approvedHere == nil {
                 current.state = .submitted
                 try tx.appendAudit(NewAuditEvent(
                     kind: .approvalVoided, task: id, oid: newHead.hex, actor: actor,

@@ -107,6 +107,31 @@ struct MergeCrashTests {
         try repo.orchestrateOK("audit", "verify")
     }
 
+    @Test("kill -9 between recording the rebased head and moving the branch: the approval holds and the next merge lands")
+    func killBeforeBranchMove() throws {
+        let repo = try TestRepo.forMerge()
+        try repo.write(".augment-orchestrator.json", """
+            {"checks": [{"name": "true", "command": ["true"]}]}
+            """)
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "a check")
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        let approvedHead = try repo.revParse("orchestrate/\(t1.id)")
+        try repo.commit("other.txt", "x\n", message: "external")
+        let merge = try BackgroundMerge(repo, pause: "before-branch-move")
+        try merge.wait(for: "paused at before-branch-move")
+        merge.kill9()
+        #expect(try repo.revParse("orchestrate/\(t1.id)") == approvedHead, "the branch did not move")
+        try repo.orchestrateOK("status")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "approved", "the approved commit keeps its approval")
+        #expect(!(try repo.auditKinds(task: t1.id).contains("approvalVoided")))
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(try repo.subjects().last == "Add a: a.txt")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+        try repo.orchestrateOK("audit", "verify")
+    }
+
     @Test("kill -9 while a check sleeps: the target is untouched and the next merge lands")
     func killDuringCheck() throws {
         let repo = try TestRepo.forMerge()
