@@ -61,6 +61,19 @@ extension Repository {
         git_reference_free(ref)
     }
 
+    /// Where reference `name` pointed before its last recorded move (its reflog's newest entry),
+    /// or nil when it has no reflog or was just created.
+    public func previousTarget(of name: String) throws -> ObjectID? {
+        var reflog: OpaquePointer?
+        try check("git_reflog_read", git_reflog_read(&reflog, handle, name))
+        defer { git_reflog_free(reflog) }
+        guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0),
+            let old = git_reflog_entry_id_old(entry)
+        else { return nil }
+        let id = ObjectID(old)
+        return git_oid_is_zero(old) == 1 ? nil : id
+    }
+
     /// Deletes reference `name` if it still points at `expected`; returns false when it did not
     /// exist.
     @discardableResult

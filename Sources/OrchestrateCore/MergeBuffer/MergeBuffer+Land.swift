@@ -97,7 +97,7 @@ extension Orchestrator {
                     return outcome
                 }
                 // Checks run on exactly the commit that lands: the worktree must hold it, clean.
-                let dirty = try Repository.open(at: worktree).status()
+                let dirty = try uncommittedChanges(in: Repository.open(at: worktree), branch: task.branch)
                 if !dirty.isEmpty {
                     outcome.result = .blocked
                     outcome.message = "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again"
@@ -165,7 +165,7 @@ extension Orchestrator {
         var worktreeRepo: Repository?
         if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
             let repo = try Repository.open(at: worktree)
-            let dirty = try repo.status()
+            let dirty = try uncommittedChanges(in: repo, branch: task.branch)
             if !dirty.isEmpty {
                 throw OrchestrateError.failed(
                     "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again")
@@ -180,7 +180,24 @@ extension Orchestrator {
         }
         faultInjectionPause("before-branch-move")
         try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
+        faultInjectionPause("before-worktree-reset")
         try worktreeRepo?.hardReset(to: newHead)
+    }
+
+    /// A task worktree's uncommitted changes — none when the worktree shows exactly what its
+    /// branch pointed at before its last move, nothing more, nothing untracked: a merge killed
+    /// between moving the branch and resetting the worktree leaves that, and finishing the
+    /// reset loses nothing (that content is the commit the branch left).
+    private func uncommittedChanges(in worktree: Repository, branch: String) throws -> [StatusEntry] {
+        let dirty = try worktree.status()
+        let ref = "refs/heads/\(branch)"
+        guard !dirty.isEmpty, let previous = try mainRepository.previousTarget(of: ref),
+            let current = try mainRepository.referenceTarget(ref),
+            try worktree.status(limitedTo: nil, baseline: previous).isEmpty
+        else { return dirty }
+        try worktree.hardReset(to: current)
+        context.err("merge: finished resetting the worktree of \(branch) to \(current.short()), left half done by an interrupted merge")
+        return []
     }
 
     private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {

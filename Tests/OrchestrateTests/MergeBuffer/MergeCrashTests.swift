@@ -132,6 +132,44 @@ struct MergeCrashTests {
         try repo.orchestrateOK("audit", "verify")
     }
 
+    @Test("kill -9 between moving the branch and resetting its worktree: the next merge finishes the reset and lands")
+    func killBeforeWorktreeReset() throws {
+        let repo = try TestRepo.forMerge()
+        try repo.write(".augment-orchestrator.json", """
+            {"checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
+            """)
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "a check")
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        let merge = try BackgroundMerge(repo, pause: "before-worktree-reset")
+        try merge.wait(for: "paused at before-worktree-reset")
+        merge.kill9()
+        #expect(try repo.git("status", "--porcelain", in: t1.worktree) != "", "the worktree still shows the old head")
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("finished resetting the worktree"), "\(result)")
+        #expect(try repo.subjects().last == "Add a: a.txt")
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+    }
+
+    @Test("a worktree with real uncommitted work is not reset: the merge reports it blocked")
+    func realWorkIsNotReset() throws {
+        let repo = try TestRepo.forMerge()
+        try repo.write(".augment-orchestrator.json", """
+            {"checks": [{"name": "true", "command": ["true"]}]}
+            """)
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "a check")
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        try repo.write("a.txt", "unfinished thought\n", in: t1.worktree)
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("\(t1.id)\tblocked") && result.stdout.contains("a.txt"), "\(result)")
+        #expect(repo.read("a.txt", in: t1.worktree) == "unfinished thought\n")
+    }
+
     @Test("kill -9 while a check sleeps: the target is untouched and the next merge lands")
     func killDuringCheck() throws {
         let repo = try TestRepo.forMerge()
