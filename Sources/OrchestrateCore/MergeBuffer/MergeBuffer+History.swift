@@ -23,6 +23,14 @@ struct TargetHistory {
         tip = newTip
     }
 
+    /// A task based on `base` just landed rewritten: its original commits are not on the
+    /// target, but everything below them is, so a task stacked on any of them lacks exactly
+    /// what `base` lacks (spares each stacked task a walk of the tip's history).
+    mutating func landedRewritten(base: ObjectID?, sources: [ObjectID]) {
+        guard let base, let missing = missingFromBase[base] else { return }
+        for source in sources where missingFromBase[source] == nil { missingFromBase[source] = missing }
+    }
+
     /// The tip is now `current` (someone else moved it, or a dry run replays in memory):
     /// keep what still holds — everything, when `current` descends from the known tip.
     mutating func follow(_ current: ObjectID, in repo: Repository) throws {

@@ -34,8 +34,9 @@ extension Orchestrator {
             }
             let oldTip = dryRun ? run.tip : try targetTip()
             let sources = try landedDependencySources(of: task, graph: graph)
+            let replayBase = task.base.flatMap(ObjectID.init(hex:))
             let replayed = try replay(
-                head: head, onto: oldTip, base: task.base.flatMap(ObjectID.init(hex:)), hiding: sources,
+                head: head, onto: oldTip, base: replayBase, hiding: sources,
                 committer: committerSignature, history: &run.history)
             var outcome = MergeOutcome(task: id, result: .landed, message: "", oldTip: oldTip.hex)
             let newHead: ObjectID
@@ -142,6 +143,9 @@ extension Orchestrator {
             try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload, checkoutsOwed: owe)
             if owe { run.owed.owe(journalID, movedTo: newHead, paths: landedPaths) }
             run.history.advance(to: newHead, adding: outcome.landedCommits)
+            if !outcome.fastForward {
+                run.history.landedRewritten(base: replayBase, sources: outcome.commits.compactMap { ObjectID(hex: $0.source) })
+            }
             try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
             outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
