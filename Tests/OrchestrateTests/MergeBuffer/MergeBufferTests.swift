@@ -39,6 +39,24 @@ struct MergeBufferTests {
         try repo.orchestrateOK("audit", "verify")
     }
 
+    @Test("a chain of three, the last stacked on the middle one's first commit: one run lands each commit once, in order")
+    func chainStackedOnAnEarlierCommit() throws {
+        let repo = try TestRepo.forMerge()
+        let a = try repo.approvedTask("A", files: [("a.txt", "a\n")])
+        let b = try repo.approvedTask("B", files: [("b1.txt", "b1\n")], dependsOn: [a.id], stack: true, approve: false)
+        // C starts on B's first commit; B then gets a second one.
+        let c = try repo.approvedTask("C", files: [("c.txt", "c\n")], dependsOn: [b.id], stack: true)
+        try repo.commit("b2.txt", "b2\n", message: "B: b2.txt", in: b.worktree)
+        try repo.orchestrateOK("submit", b.id)
+        try ApprovalFixture.approve(repo, b.id)
+        try repo.commit("other.txt", "x\n", message: "external")
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(try repo.subjects() == ["initial", "config", "external", "A: a.txt", "B: b1.txt", "B: b2.txt", "C: c.txt"])
+        #expect(try repo.git("ls-tree", "--name-only", "main") == ".augment-orchestrator.json\nREADME.md\na.txt\nb1.txt\nb2.txt\nc.txt\nother.txt\n")
+        #expect(try repo.taskJSON(c.id)["state"] as? String == "merged")
+    }
+
     @Test("a branch already on the tip is fast-forwarded, not rewritten")
     func fastForward() throws {
         let repo = try TestRepo.forMerge()
