@@ -99,11 +99,13 @@ extension Repository {
     }
 
     /// The commits from `head` down a line of single-parent commits to the first one in
-    /// `stops` (excluded), oldest first; nil when the line forks (a merge commit), ends (a root)
-    /// or runs past `limit` first — then ask `commits(from:hiding:)`. Reads each commit once
-    /// and never the commit-graph, which libgit2 reloads (checksumming the whole file) for
-    /// every revwalk after an object was written.
-    public func linearCommits(from head: ObjectID, to stops: Set<ObjectID>, limit: Int) throws -> [ObjectID]? {
+    /// `stops` (excluded, returned as `stop`), oldest first; nil when the line forks (a merge
+    /// commit), ends (a root) or runs past `limit` first — then ask `commits(from:hiding:)`.
+    /// Reads each commit once and never the commit-graph, which libgit2 reloads (checksumming
+    /// the whole file) for every revwalk after an object was written.
+    public func linearCommits(
+        from head: ObjectID, to stops: Set<ObjectID>, limit: Int
+    ) throws -> (commits: [ObjectID], stop: ObjectID)? {
         var line: [ObjectID] = []
         var current = head
         while !stops.contains(current) {
@@ -114,7 +116,7 @@ extension Repository {
             line.append(current)
             current = ObjectID(parent)
         }
-        return line.reversed()
+        return (line.reversed(), current)
     }
 
     /// The best common ancestor of `a` and `b`, or nil when they share no history.

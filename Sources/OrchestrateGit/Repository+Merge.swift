@@ -1,11 +1,21 @@
 import CLibgit2
 import Foundation
 
+/// How a change was applied onto another tree.
+public enum MergeMethod: Sendable, Equatable {
+    /// Only the changed paths of the other tree were replaced, each by exactly the change's
+    /// version: the change is the same change, path for path.
+    case paths
+    /// As `paths`, but a file both sides edited was merged line by line.
+    case lines
+    /// A full three-way merge of the trees (`git_merge_trees`, with rename detection).
+    case full
+}
+
 /// The outcome of replaying one commit's change onto another tree.
 public enum TreeMergeResult: Sendable, Equatable {
-    /// The merged tree, and whether the fast path (updating only the changed paths of the tip
-    /// tree) produced it.
-    case clean(tree: ObjectID, fastPath: Bool)
+    /// The merged tree, and how it was made.
+    case clean(tree: ObjectID, method: MergeMethod)
     /// The change does not apply: these paths conflict.
     case conflict(paths: [String])
 }
@@ -23,8 +33,8 @@ extension Repository {
         defer { git_tree_free(theirTree) }
         let ourTree = try lookupTree(ofCommit: ours)
         defer { git_tree_free(ourTree) }
-        if let tree = try fastApply(ancestorTree, theirTree, ourTree) {
-            return .clean(tree: tree, fastPath: true)
+        if let (tree, mergedLines) = try fastApply(ancestorTree, theirTree, ourTree) {
+            return .clean(tree: tree, method: mergedLines ? .lines : .paths)
         }
         var options = git_merge_options()
         try check("git_merge_options_init", git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)))
@@ -36,13 +46,14 @@ extension Repository {
         }
         var out = git_oid()
         try check("git_index_write_tree_to", git_index_write_tree_to(&out, index, handle))
-        return .clean(tree: ObjectID(out), fastPath: false)
+        return .clean(tree: ObjectID(out), method: .full)
     }
 
     /// The fast path: nil when `ours` differs from `ancestor` at any path the change touches
     /// (or at a folder above an added path), or when the change holds anything but plain blobs.
-    func fastApply(_ ancestor: OpaquePointer?, _ theirs: OpaquePointer?, _ ours: OpaquePointer?) throws -> ObjectID? {
+    func fastApply(_ ancestor: OpaquePointer?, _ theirs: OpaquePointer?, _ ours: OpaquePointer?) throws -> (ObjectID, mergedLines: Bool)? {
         var updates: [(action: git_tree_update_t, id: git_oid, mode: git_filemode_t, path: String)] = []
+        var mergedLines = false
         for change in try treeChanges(ancestor, theirs) {
             // Only plain files and links; a type change (file ↔ link) goes to the full merge.
             let sides = [change.old, change.new].compactMap { $0 }
@@ -58,6 +69,7 @@ extension Repository {
                     let merged = try mergeFile(change.path, ancestor: old.id, ours: oursEntry.id, theirs: new.id, mode: old.mode)
                 else { return nil }
                 updates.append((GIT_TREE_UPDATE_UPSERT, merged.raw, git_filemode_t(old.mode), change.path))
+                mergedLines = true
                 continue
             }
             if let new = change.new {
@@ -83,7 +95,7 @@ extension Repository {
         try check(
             "git_tree_create_updated",
             git_tree_create_updated(&out, handle, ours, raw.count, &raw))
-        return ObjectID(out)
+        return (ObjectID(out), mergedLines)
     }
 
     /// The three-way merge of one file's blobs, written as a blob; nil when it conflicts or when

@@ -51,7 +51,7 @@ struct TargetHistory {
     /// the commits are those above the tip, to land as they are.
     mutating func ownCommits(
         head: ObjectID, base: ObjectID, landedSources: [ObjectID], in repo: Repository
-    ) throws -> (commits: [ObjectID], fastForward: Bool)? {
+    ) throws -> OwnCommits? {
         if missingFromBase[base] == nil {
             // Settled: nothing below the base still waits to land (once true, it stays true:
             // within a run the target and the landed sources only grow).
@@ -61,12 +61,25 @@ struct TargetHistory {
         let missing = missingFromBase[base] ?? []
         // A task's branch is a line of commits on its base (or on a landed dependency's commit):
         // follow it; anything else takes libgit2's walk.
-        let walked = try repo.linearCommits(from: head, to: Set([base] + landedSources), limit: 10_000)
-            ?? repo.commits(from: [head], hiding: [base] + landedSources)
-        if base == tip { return (walked, true) }
-        if let above = walked.firstIndex(of: tip) { return (Array(walked[(above + 1)...]), true) }
-        return (walked.filter { !missing.contains($0) }, false)
+        let line = try repo.linearCommits(from: head, to: Set([base] + landedSources), limit: 10_000)
+        let walked = try line?.commits ?? repo.commits(from: [head], hiding: [base] + landedSources)
+        if base == tip { return OwnCommits(commits: walked, fastForward: true, wholeChange: false) }
+        if let above = walked.firstIndex(of: tip) {
+            return OwnCommits(commits: Array(walked[(above + 1)...]), fastForward: true, wholeChange: false)
+        }
+        let own = walked.filter { !missing.contains($0) }
+        return OwnCommits(commits: own, fastForward: false, wholeChange: line?.stop == base && own.count == walked.count)
     }
+}
+
+/// A task's commits to land, as `TargetHistory` found them.
+struct OwnCommits {
+    /// Oldest first.
+    var commits: [ObjectID]
+    /// `head` descends from the tip: the commits land as they are.
+    var fastForward: Bool
+    /// The commits are exactly `base..head`, the change that was reviewed.
+    var wholeChange: Bool
 }
 
 extension MergeOutcome {

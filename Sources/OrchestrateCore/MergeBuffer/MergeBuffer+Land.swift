@@ -37,7 +37,7 @@ extension Orchestrator {
             let replayBase = task.base.flatMap(ObjectID.init(hex:))
             let replayed = try replay(
                 head: head, onto: oldTip, base: replayBase, hiding: sources,
-                committer: committerSignature, history: &run.history)
+                committer: run.committer, history: &run.history)
             var outcome = MergeOutcome(task: id, result: .landed, message: "", oldTip: oldTip.hex)
             let newHead: ObjectID
             switch replayed {
@@ -54,9 +54,12 @@ extension Orchestrator {
                 newHead = h
                 outcome.commits = commits
                 outcome.fastForward = true
-            case .rewritten(let h, let commits):
+            case .rewritten(let h, let commits, let samePatch):
                 newHead = h
                 outcome.commits = commits
+                // The reviewed change, path for path, on the base it was reviewed against: its
+                // patch id is the approved one without computing it.
+                if samePatch && approval.base == task.base { break }
                 let patch = try mainRepository.patchID(from: oldTip, to: h)
                 if patch != approval.patchId {
                     outcome.result = .needsApproval

@@ -7,8 +7,10 @@ import OrchestrateStore
 enum Replay: Equatable {
     /// The branch already sits on the tip: it lands as is.
     case fastForward(head: ObjectID, commits: [CommitMapping])
-    /// Rewritten onto the tip.
-    case rewritten(head: ObjectID, commits: [CommitMapping])
+    /// Rewritten onto the tip. `samePatch`: every commit of the reviewed change (`base..head`)
+    /// was applied by replacing only its own paths with its own versions, so the landed change
+    /// is the reviewed one path for path, and so is its patch id.
+    case rewritten(head: ObjectID, commits: [CommitMapping], samePatch: Bool)
     /// Replaying `commit` conflicts at `paths`.
     case conflict(commit: ObjectID, paths: [String])
     /// Every commit of the task is already on the target.
@@ -42,11 +44,13 @@ extension Orchestrator {
         if head == tip { return .empty }
         try history.follow(tip, in: repo)
         let own: [ObjectID]
+        var samePatch = false
         if let base, let known = try history.ownCommits(head: head, base: base, landedSources: landedSources, in: repo) {
             if known.fastForward {
                 return .fastForward(head: head, commits: known.commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
             }
             own = known.commits
+            samePatch = known.wholeChange
         } else {
             if try repo.contains(head, ancestor: tip) {
                 let commits = try repo.commits(from: [head], hiding: [tip])
@@ -67,19 +71,24 @@ extension Orchestrator {
             switch try repo.applyChange(ancestor: parent, theirs: source, onto: current) {
             case .conflict(let paths):
                 return .conflict(commit: source, paths: paths)
-            case .clean(let tree, _):
+            case .clean(let tree, let method):
+                if method != .paths { samePatch = false }
                 // A change already on the target becomes empty: dropped, as `git rebase` does.
-                if tree == currentTree { continue }
+                if tree == currentTree {
+                    samePatch = false
+                    continue
+                }
                 current = try repo.replayCommit(info, tree: tree, onto: current, committer: committer)
                 currentTree = tree
                 mapping.append(CommitMapping(source: source.hex, landed: current.hex))
             }
         }
         if mapping.isEmpty { return .empty }
-        return .rewritten(head: current, commits: mapping)
+        return .rewritten(head: current, commits: mapping, samePatch: samePatch)
     }
 
-    /// Who commits the replayed commits: the user running the merge.
+    /// Who commits the replayed commits: the user running the merge (read once per run: it
+    /// takes a snapshot of the whole git configuration).
     var committerSignature: Signature {
         repository.defaultSignature(environment: context.environment, now: context.now())
             ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())

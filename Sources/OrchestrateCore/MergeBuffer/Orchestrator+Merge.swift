@@ -14,7 +14,7 @@ extension Orchestrator {
         if !dryRun { try reconcileMergeJournal() }
         let (order, graph) = try mergeOrder(requested)
         let startTip = try targetTip()
-        var run = MergeRun(tip: startTip, findCheckouts: targetCheckouts)
+        var run = MergeRun(tip: startTip, committer: committerSignature, findCheckouts: targetCheckouts)
         do {
             for (i, id) in order.enumerated() {
                 progress(i, order.count, id)
@@ -91,13 +91,16 @@ struct MergeRun {
     var history: TargetHistory
     /// The landings the checkouts of the target have not caught up with yet.
     var owed: OwedCheckouts
+    /// Who commits the replayed commits.
+    let committer: Signature
     var landed: Set<TaskID> = []
     var outcomes: [MergeOutcome] = []
     let findCheckouts: () throws -> [TargetCheckout]
     private var found: [TargetCheckout]?
 
-    init(tip: ObjectID, findCheckouts: @escaping () throws -> [TargetCheckout]) {
+    init(tip: ObjectID, committer: Signature, findCheckouts: @escaping () throws -> [TargetCheckout]) {
         self.tip = tip
+        self.committer = committer
         self.history = TargetHistory(tip: tip)
         self.owed = OwedCheckouts(tip: tip)
         self.findCheckouts = findCheckouts

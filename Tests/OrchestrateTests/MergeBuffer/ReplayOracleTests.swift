@@ -67,7 +67,7 @@ struct ReplayOracleTests {
         let mine = try git.applyChange(
             ancestor: try #require(ObjectID(hex: base)), theirs: try #require(ObjectID(hex: theirs)), onto: try #require(ObjectID(hex: ours)))
         #expect(oracle.status == 0)
-        #expect(mine == .clean(tree: try #require(ObjectID(hex: oracle.stdout.trimmingCharacters(in: .whitespacesAndNewlines))), fastPath: true))
+        #expect(mine == .clean(tree: try #require(ObjectID(hex: oracle.stdout.trimmingCharacters(in: .whitespacesAndNewlines))), method: .lines))
 
         // `merge=binary` in the checkout's .gitattributes says: never merge this file's lines.
         // `git rebase` there conflicts; so must we (the line merge must not bypass it).
@@ -108,8 +108,9 @@ struct ReplayOracleTests {
             let oracle = try repo.gitResult("merge-tree", "--write-tree", "--no-messages", sides[0], sides[1])
             let oracleTree = oracle.stdout.split(separator: "\n").first.map(String.init) ?? ""
             switch mine {
-            case .clean(let tree, let fastPath):
+            case .clean(let tree, let method):
                 clean += 1
+                let fastPath = method != .full
                 if fastPath { fast += 1 }
                 if oracle.status != 0 || tree.hex != oracleTree {
                     disagreements.append("pair \(pair): ours clean \(tree.short()) (fast \(fastPath)), git exit \(oracle.status) \(oracleTree.prefix(8))")
