@@ -32,6 +32,22 @@ extension StoreTransaction {
         return result
     }
 
+    /// The id, branch and recorded head of the tasks in `states`, in creation order: what the
+    /// head scan compares, without decoding whole task rows.
+    public func taskHeads(in states: [TaskState]) throws -> [(id: TaskID, branch: String, head: String?)] {
+        guard !states.isEmpty else { return [] }
+        var result: [(id: TaskID, branch: String, head: String?)] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, branch, head FROM tasks WHERE state IN (\(databaseQuestionMarks(count: states.count))) ORDER BY seq",
+            arguments: StatementArguments(states.map(\.rawValue)))
+        while let row = try rows.next() {
+            let idText: String = row[0]
+            guard let id = TaskID(idText) else { throw StoreError.constraint("task row \(idText) holds an invalid id") }
+            result.append((id, row[1], row[2]))
+        }
+        return result
+    }
+
     /// How many tasks there are in each state.
     public func taskCountsByState() throws -> [TaskState: Int] {
         var counts: [TaskState: Int] = [:]
