@@ -4,16 +4,21 @@ import OrchestrateModel
 
 extension TaskRecord {
     /// The contract's task object.
-    var json: JSONValue {
+    var json: JSONValue { .object(Dictionary(uniqueKeysWithValues: jsonFields.map { ($0.key, $0.value) })) }
+
+    /// The fields of the contract's task object in key order, as
+    /// `JSONValue.prettyText(ofObjects:)` writes them without sorting (`list --format json`).
+    var jsonFields: [(key: String, value: JSONValue)] {
         [
-            "id": .string(id.rawValue), "title": .string(title), "description": .optional(description),
-            "state": .string(state.rawValue), "priority": .string(priority.name),
-            "dependsOn": .array(dependsOn.map { .string($0.rawValue) }), "branch": .string(branch),
-            "worktree": .optional(worktree), "base": .optional(base), "head": .optional(head),
-            "submittedHead": .optional(submittedHead), "attempts": .int(Int64(attempts)),
-            "paths": .array(paths.map(JSONValue.string)), "claimedBy": .optional(claimedBy),
-            "feedback": .optional(feedback), "stacked": .bool(stacked),
-            "createdAt": .string(Timestamp.format(createdAt)), "updatedAt": .string(Timestamp.format(updatedAt)),
+            ("attempts", .int(Int64(attempts))), ("base", .optional(base)), ("branch", .string(branch)),
+            ("claimedBy", .optional(claimedBy)), ("createdAt", .string(Timestamp.format(createdAt))),
+            ("dependsOn", .array(dependsOn.map { .string($0.rawValue) })),
+            ("description", .optional(description)), ("feedback", .optional(feedback)),
+            ("head", .optional(head)), ("id", .string(id.rawValue)),
+            ("paths", .array(paths.map(JSONValue.string))), ("priority", .string(priority.name)),
+            ("stacked", .bool(stacked)), ("state", .string(state.rawValue)),
+            ("submittedHead", .optional(submittedHead)), ("title", .string(title)),
+            ("updatedAt", .string(Timestamp.format(updatedAt))), ("worktree", .optional(worktree)),
         ]
     }
 }
