@@ -31,19 +31,44 @@ public enum JSONValue: Sendable, Equatable {
     /// json` writes 10,000 task objects of 18 fields, and hashing and sorting their keys was
     /// most of its time (docs/performance.md). An object whose fields are not in that order
     /// is sorted, so the text is always that of `.array(objects.map { .object(…) })`.
-    public static func prettyText(ofObjects objects: [[(key: String, value: JSONValue)]]) -> String {
-        if objects.isEmpty { return "[]" }
+    public static func prettyText<Objects: Sequence>(ofObjects objects: Objects) -> String
+    where Objects.Element == [(key: String, value: JSONValue)] {
         let indent = Array("  ".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(objects.count * 512)
-        out.append(UInt8(ascii: "["))
-        for (i, fields) in objects.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+        // The keys of the previous object, with their text (`\n    "key": `): objects of one
+        // kind share their keys, which are then not escaped again for every object.
+        var keys: [(key: String, text: [UInt8])] = []
+        let expected = objects.underestimatedCount
+        var reserved = false
+        for fields in objects {
+            out.append(UInt8(ascii: out.isEmpty ? "[" : ","))
             newline(&out, indent, 1)
+            if fields.isEmpty { out += "{}".utf8; continue }
             let inOrder = zip(fields, fields.dropFirst()).allSatisfy { precedes($0.key, $1.key) }
-            writeObject(
-                inOrder ? fields : fields.sorted { precedes($0.key, $1.key) }, to: &out, indent: indent, level: 1)
+            let sorted = inOrder ? fields : fields.sorted { precedes($0.key, $1.key) }
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, value)) in sorted.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if i >= keys.count || keys[i].key != key {
+                    var text: [UInt8] = []
+                    newline(&text, indent, 2)
+                    escape(key, into: &text)
+                    text += ": ".utf8
+                    if i < keys.count { keys[i] = (key, text) } else { keys.append((key, text)) }
+                }
+                out += keys[i].text
+                value.write(to: &out, indent: indent, level: 2)
+            }
+            newline(&out, indent, 1)
+            out.append(UInt8(ascii: "}"))
+            if !reserved {
+                // Room for all objects at a quarter more than the first: one allocation, not a
+                // doubling series copying megabytes.
+                reserved = true
+                out.reserveCapacity(out.count * 5 / 4 * max(1, expected) + 64)
+            }
         }
+        if out.isEmpty { return "[]" }
         newline(&out, indent, 0)
         out.append(UInt8(ascii: "]"))
         return String(decoding: out, as: UTF8.self)

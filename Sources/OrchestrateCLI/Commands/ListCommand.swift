@@ -13,7 +13,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let tasks = try Live.orchestrator().listTasks(states: state)
         switch output.format {
-        case .json: Live.out(JSONValue.prettyText(ofObjects: tasks.map(\.jsonFields)))
+        case .json: Live.out(JSONValue.prettyText(ofObjects: tasks.lazy.map(\.jsonFields)))
         case .table:
             var table = Table("ID", "STATE", "PRIORITY", "DEPENDS ON", "HEAD", "TITLE")
             for t in tasks {
