@@ -26,57 +26,9 @@ public enum JSONValue: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The `prettyText` of an array of objects, each given as its fields in key order (sorted
-    /// by code point), with no dictionary built and no keys sorted per object: `list --format
-    /// json` writes 10,000 task objects of 18 fields, and hashing and sorting their keys was
-    /// most of its time (docs/performance.md). An object whose fields are not in that order
-    /// is sorted, so the text is always that of `.array(objects.map { .object(…) })`.
-    public static func prettyText<Objects: Sequence>(ofObjects objects: Objects) -> String
-    where Objects.Element == [(key: String, value: JSONValue)] {
-        let indent = Array("  ".utf8)
-        var out: [UInt8] = []
-        // The keys of the previous object, with their text (`\n    "key": `): objects of one
-        // kind share their keys, which are then not escaped again for every object.
-        var keys: [(key: String, text: [UInt8])] = []
-        let expected = objects.underestimatedCount
-        var reserved = false
-        for fields in objects {
-            out.append(UInt8(ascii: out.isEmpty ? "[" : ","))
-            newline(&out, indent, 1)
-            if fields.isEmpty { out += "{}".utf8; continue }
-            let inOrder = zip(fields, fields.dropFirst()).allSatisfy { precedes($0.key, $1.key) }
-            let sorted = inOrder ? fields : fields.sorted { precedes($0.key, $1.key) }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, value)) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if i >= keys.count || keys[i].key != key {
-                    var text: [UInt8] = []
-                    newline(&text, indent, 2)
-                    escape(key, into: &text)
-                    text += ": ".utf8
-                    if i < keys.count { keys[i] = (key, text) } else { keys.append((key, text)) }
-                }
-                out += keys[i].text
-                value.write(to: &out, indent: indent, level: 2)
-            }
-            newline(&out, indent, 1)
-            out.append(UInt8(ascii: "}"))
-            if !reserved {
-                // Room for all objects at a quarter more than the first: one allocation, not a
-                // doubling series copying megabytes.
-                reserved = true
-                out.reserveCapacity(out.count * 5 / 4 * max(1, expected) + 64)
-            }
-        }
-        if out.isEmpty { return "[]" }
-        newline(&out, indent, 0)
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
     // Written into UTF-8 bytes, not a String: `String +=` per piece made `list --format json`
     // of 10,000 tasks spend most of its time appending (docs/performance.md).
-    private func write(to out: inout [UInt8], indent: [UInt8]?, level: Int) {
+    func write(to out: inout [UInt8], indent: [UInt8]?, level: Int) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
@@ -119,7 +71,7 @@ public enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
+    static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
         out.append(UInt8(ascii: "\n"))
         for _ in 0..<level { out += indent }
@@ -127,7 +79,7 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Whether `a` sorts before `b` in UTF-8 byte order (which is code point order), comparing
     /// the strings' own bytes where they are contiguous.
-    private static func precedes(_ a: String, _ b: String) -> Bool {
+    static func precedes(_ a: String, _ b: String) -> Bool {
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
                 for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
@@ -138,7 +90,7 @@ public enum JSONValue: Sendable, Equatable {
         return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    private static func escape(_ s: String, into out: inout [UInt8]) {
+    static func escape(_ s: String, into out: inout [UInt8]) {
         let done: Void? = s.utf8.withContiguousStorageIfAvailable { escape(bytes: $0, into: &out) }
         if done == nil { Array(s.utf8).withUnsafeBufferPointer { escape(bytes: $0, into: &out) } }
     }

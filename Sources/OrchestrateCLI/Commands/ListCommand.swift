@@ -13,7 +13,10 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let tasks = try Live.orchestrator().listTasks(states: state)
         switch output.format {
-        case .json: Live.out(JSONValue.prettyText(ofObjects: tasks.lazy.map(\.jsonFields)))
+        case .json:
+            var writer = JSONObjectsWriter(expectedCount: tasks.count)
+            for task in tasks { writer.appendObject { task.jsonFields($0) } }
+            Live.out(writer.finish())
         case .table:
             var table = Table("ID", "STATE", "PRIORITY", "DEPENDS ON", "HEAD", "TITLE")
             for t in tasks {

@@ -4,22 +4,33 @@ import OrchestrateModel
 
 extension TaskRecord {
     /// The contract's task object.
-    var json: JSONValue { .object(Dictionary(uniqueKeysWithValues: jsonFields.map { ($0.key, $0.value) })) }
+    var json: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        jsonFields { fields[$0] = $1 }
+        return .object(fields)
+    }
 
-    /// The fields of the contract's task object in key order, as
-    /// `JSONValue.prettyText(ofObjects:)` writes them without sorting (`list --format json`).
-    var jsonFields: [(key: String, value: JSONValue)] {
-        [
-            ("attempts", .int(Int64(attempts))), ("base", .optional(base)), ("branch", .string(branch)),
-            ("claimedBy", .optional(claimedBy)), ("createdAt", .string(Timestamp.format(createdAt))),
-            ("dependsOn", .array(dependsOn.map { .string($0.rawValue) })),
-            ("description", .optional(description)), ("feedback", .optional(feedback)),
-            ("head", .optional(head)), ("id", .string(id.rawValue)),
-            ("paths", .array(paths.map(JSONValue.string))), ("priority", .string(priority.name)),
-            ("stacked", .bool(stacked)), ("state", .string(state.rawValue)),
-            ("submittedHead", .optional(submittedHead)), ("title", .string(title)),
-            ("updatedAt", .string(Timestamp.format(updatedAt))), ("worktree", .optional(worktree)),
-        ]
+    /// The fields of the contract's task object, one call of `field` each, in key order (as
+    /// `JSONObjectsWriter` writes them without sorting: `list --format json`).
+    func jsonFields(_ field: (String, JSONValue) -> Void) {
+        field("attempts", .int(Int64(attempts)))
+        field("base", .optional(base))
+        field("branch", .string(branch))
+        field("claimedBy", .optional(claimedBy))
+        field("createdAt", .string(Timestamp.format(createdAt)))
+        field("dependsOn", .array(dependsOn.map { .string($0.rawValue) }))
+        field("description", .optional(description))
+        field("feedback", .optional(feedback))
+        field("head", .optional(head))
+        field("id", .string(id.rawValue))
+        field("paths", .array(paths.map(JSONValue.string)))
+        field("priority", .string(priority.name))
+        field("stacked", .bool(stacked))
+        field("state", .string(state.rawValue))
+        field("submittedHead", .optional(submittedHead))
+        field("title", .string(title))
+        field("updatedAt", .string(Timestamp.format(updatedAt)))
+        field("worktree", .optional(worktree))
     }
 }
 
