@@ -67,6 +67,9 @@ public final class Context: @unchecked Sendable {
         }
     }
 
+    /// Writes raw text to stdout (a long document in pieces; `out` ends it).
+    public func outRaw(_ text: String) { writeOut(text) }
+
     /// Writes a line of diagnostics or progress to stderr.
     public func err(_ line: String) { writeErr(line + "\n") }
 

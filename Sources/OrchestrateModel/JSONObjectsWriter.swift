@@ -6,21 +6,19 @@
 /// come out of order is written again, sorted.
 public struct JSONObjectsWriter {
     private var out: [UInt8] = []
-    private let expected: Int
-    private var reserved = false
+    private var started = false
     private static let indent = Array("  ".utf8)
     /// The keys of the previous object with their text (`\n    "key": `): objects of one kind
     /// share their keys, which are then not escaped again for every object.
     private var keys: [(key: String, text: [UInt8])] = []
 
-    /// A writer for about `expectedCount` objects (sizes the buffer after the first).
-    public init(expectedCount: Int) { expected = expectedCount }
+    public init() { out.reserveCapacity(1 << 16) }
 
     /// Appends one object: `fields` calls its argument once per field, keys in code point
     /// order (`TaskRecord`'s fields, for instance).
     public mutating func appendObject(_ fields: (_ field: (String, JSONValue) -> Void) -> Void) {
         let start = out.count
-        out.append(UInt8(ascii: start == 0 ? "[" : ","))
+        out.append(UInt8(ascii: started ? "," : "["))
         JSONValue.newline(&out, Self.indent, 1)
         var count = 0
         var previous: String?
@@ -51,12 +49,16 @@ public struct JSONObjectsWriter {
             JSONValue.newline(&out, Self.indent, 1)
             out.append(UInt8(ascii: "}"))
         }
-        if !reserved {
-            // Room for all objects at a quarter more than the first: one allocation, not a
-            // doubling series copying megabytes.
-            reserved = true
-            out.reserveCapacity(out.count * 5 / 4 * max(1, expected) + 64)
-        }
+        started = true
+    }
+
+    /// The text written so far, when it is at least `minimum` bytes long, and the buffer
+    /// emptied: printed in pieces, ten thousand objects never sit in memory as megabytes of
+    /// bytes and again as a String (page faults were a fifth of `list --format json`).
+    public mutating func takeText(ifAtLeast minimum: Int) -> String? {
+        guard out.count >= minimum else { return nil }
+        defer { out.removeAll(keepingCapacity: true) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private mutating func writeField(at i: Int, _ key: String, _ value: JSONValue) {
@@ -72,9 +74,9 @@ public struct JSONObjectsWriter {
         value.write(to: &out, indent: Self.indent, level: 2)
     }
 
-    /// Closes the array and returns its text (`[]` when no object was appended).
+    /// Closes the array and returns the rest of its text (`[]` when no object was appended).
     public mutating func finish() -> String {
-        if out.isEmpty { return "[]" }
+        if !started { return "[]" }
         JSONValue.newline(&out, Self.indent, 0)
         out.append(UInt8(ascii: "]"))
         defer { out = [] }

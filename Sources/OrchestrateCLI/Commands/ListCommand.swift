@@ -14,8 +14,11 @@ struct ListCommand: ParsableCommand {
         let tasks = try Live.orchestrator().listTasks(states: state)
         switch output.format {
         case .json:
-            var writer = JSONObjectsWriter(expectedCount: tasks.count)
-            for task in tasks { writer.appendObject { task.jsonFields($0) } }
+            var writer = JSONObjectsWriter()
+            for task in tasks {
+                writer.appendObject { task.jsonFields($0) }
+                if let text = writer.takeText(ifAtLeast: 1 << 16) { Live.context.outRaw(text) }
+            }
             Live.out(writer.finish())
         case .table:
             var table = Table("ID", "STATE", "PRIORITY", "DEPENDS ON", "HEAD", "TITLE")
