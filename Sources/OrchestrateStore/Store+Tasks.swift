@@ -14,11 +14,15 @@ extension StoreTransaction {
     public func tasks(in states: [TaskState]? = nil) throws -> [TaskRecord] {
         var sql = "SELECT * FROM tasks"
         var arguments = StatementArguments()
-        if let states, !states.isEmpty {
+        let filtered = states.map { !$0.isEmpty } ?? false
+        if let states, filtered {
+            // Found through the state index and sorted here: `ORDER BY seq` made SQLite copy
+            // every selected row into a temporary B-tree to sort it (docs/performance.md).
             sql += " WHERE state IN (\(databaseQuestionMarks(count: states.count)))"
             arguments = StatementArguments(states.map(\.rawValue))
+        } else {
+            sql += " ORDER BY seq"
         }
-        sql += " ORDER BY seq"
         let deps = try allDependencies()
         var result: [TaskRecord] = []
         var columns: TaskColumns?
@@ -29,6 +33,7 @@ extension StoreTransaction {
             let id: String = row[c.id]
             result.append(try TaskRecord(row: row, columns: c, dependsOn: deps[id] ?? []))
         }
+        if filtered { result.sort { $0.seq < $1.seq } }
         return result
     }
 
@@ -36,16 +41,17 @@ extension StoreTransaction {
     /// head scan compares, without decoding whole task rows.
     public func taskHeads(in states: [TaskState]) throws -> [(id: TaskID, branch: String, head: String?)] {
         guard !states.isEmpty else { return [] }
-        var result: [(id: TaskID, branch: String, head: String?)] = []
+        var result: [(seq: Int64, id: TaskID, branch: String, head: String?)] = []
+        // Sorted here, not with `ORDER BY seq` (see `tasks(in:)`).
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, branch, head FROM tasks WHERE state IN (\(databaseQuestionMarks(count: states.count))) ORDER BY seq",
+            db, sql: "SELECT seq, id, branch, head FROM tasks WHERE state IN (\(databaseQuestionMarks(count: states.count)))",
             arguments: StatementArguments(states.map(\.rawValue)))
         while let row = try rows.next() {
-            let idText: String = row[0]
+            let idText: String = row[1]
             guard let id = TaskID(idText) else { throw StoreError.constraint("task row \(idText) holds an invalid id") }
-            result.append((id, row[1], row[2]))
+            result.append((row[0], id, row[2], row[3]))
         }
-        return result
+        return result.sorted { $0.seq < $1.seq }.map { ($0.id, $0.branch, $0.head) }
     }
 
     /// How many tasks there are in each state.
