@@ -9,7 +9,7 @@ public struct JSONObjectsWriter {
     private var started = false
     private static let indent = Array("  ".utf8)
     /// The keys of the previous object with their text (`\n    "key": `): objects of one kind
-    /// share their keys, which are then not escaped again for every object.
+    /// share their keys, which are then neither escaped nor compared again for every object.
     private var keys: [(key: String, text: [UInt8])] = []
 
     public init() { out.reserveCapacity(1 << 16) }
@@ -23,11 +23,17 @@ public struct JSONObjectsWriter {
         var count = 0
         var previous: String?
         var inOrder = true
+        var asBefore = true
         fields { key, value in
             guard inOrder else { return }
-            if let previous, !JSONValue.precedes(previous, key) {
-                inOrder = false
-                return
+            if asBefore, count < keys.count, keys[count].key == key {
+                // The keys so far are those of the previous object, which were in order.
+            } else {
+                asBefore = false
+                if let previous, !JSONValue.precedes(previous, key) {
+                    inOrder = false
+                    return
+                }
             }
             previous = key
             writeField(at: count, key, value)
@@ -43,6 +49,8 @@ public struct JSONObjectsWriter {
             }
             return
         }
+        // `keys` holds exactly this object's keys, in order, for the next one.
+        keys.removeLast(keys.count - count)
         if count == 0 {
             out += "{}".utf8
         } else {
