@@ -68,6 +68,32 @@ struct ReadPathTests {
         }
     }
 
+    @Test("the newest run of every task, with hundreds of runs decoded by column position")
+    func latestRuns() throws {
+        let repo = try TestRepo(initialize: true)
+        let data = try ManyTasks.insert(into: repo, count: 60)
+        let store = try Store(path: repo.path + "/.git/orchestrate/orchestrate.sqlite")
+        var random = SeededRandom(seed: 3)
+        var newest: [TaskID: Int64] = [:]
+        var attempts: [TaskID: Int] = [:]
+        try store.write { tx in
+            for _ in 0..<300 {
+                let task = data.tasks[random.next(data.tasks.count)].id
+                let attempt = (attempts[task] ?? 0) + 1
+                attempts[task] = attempt
+                let run = try tx.insertRun(
+                    task: task, attempt: attempt, command: ["agent", "--try", "\(attempt)"], supervisorPid: 1,
+                    logPath: "/tmp/run.log", detail: ["n": .int(Int64(attempt))])
+                newest[task] = run.id
+            }
+        }
+        let latest = try store.read { try $0.latestRuns() }
+        #expect(latest.mapValues(\.id) == newest)
+        #expect(latest.values.allSatisfy { $0.command == ["agent", "--try", "\($0.attempt)"] && $0.attempt == attempts[$0.task] })
+        let open = try store.read { try $0.openRuns() }
+        #expect(open.count == 300 && open.map(\.id) == open.map(\.id).sorted())
+    }
+
     @Test("read commands leave the database file as it was and no WAL files behind")
     func readsDoNotWrite() throws {
         let repo = try TestRepo(initialize: true)
