@@ -143,8 +143,8 @@ extension RunRecord {
     init(row: Row, columns c: RunColumns) throws {
         let commandText: String = row[c.command]
         let command =
-            commandText == "[]"
-            ? [] : (try? JSONValue.parse(commandText))?.arrayValue?.compactMap(\.stringValue) ?? []
+            JSONValue.parseStringArray(commandText)
+            ?? (try? JSONValue.parse(commandText))?.arrayValue?.compactMap(\.stringValue) ?? []
         let taskText: String = row[c.task]
         guard let task = TaskID(taskText) else { throw StoreError.constraint("run row names an invalid task id \(taskText)") }
         let started: String = row[c.startedAt]

@@ -183,10 +183,10 @@ extension TaskRecord {
             let priority = TaskPriority(rawValue: row[c.priority])
         else { throw StoreError.constraint("task row \(idText) holds an invalid id, state or priority") }
         let pathsText: String = row[c.paths]
-        // Most tasks have no paths: skip JSONDecoder for them (it dominated reading many rows).
+        // Without JSONDecoder where the text allows (it dominated reading many rows).
         let paths =
-            pathsText == "[]"
-            ? [] : (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
+            JSONValue.parseStringArray(pathsText)
+            ?? (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
         self.init(
             id: id, seq: row[c.seq], title: row[c.title], description: row[c.description],
             priority: priority, state: state, dependsOn: dependsOn, branch: row[c.branch],

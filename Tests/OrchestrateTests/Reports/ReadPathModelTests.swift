@@ -105,3 +105,25 @@ struct ReadPathModelTests {
         #expect(empty.finish() == "[]")
     }
 }
+
+/// The string-array reader against JSONDecoder (through `JSONValue.parse`).
+@Suite("string arrays without JSONDecoder")
+struct StringArrayTests {
+    @Test("plain arrays of ASCII strings read as JSONDecoder reads them", arguments: [
+        "[]", " [ ] ", "[\"a\"]", "[\"a\",\"b c\"]", "[ \"x\" , \"y\" ]\n", "[\"q\\\"\\\\\\/\\b\\f\\n\\r\\t\"]",
+        "[\"\\u0041\\u007e\\u0000\\u001F\"]", "[\"--try\",\"1\",\"src/a b.txt\"]",
+    ])
+    func plain(text: String) throws {
+        let fast = try #require(JSONValue.parseStringArray(text))
+        #expect(try JSONValue.parse(text).arrayValue?.map(\.stringValue) == fast.map { Optional($0) })
+    }
+
+    @Test("anything else is left to the general parser", arguments: [
+        "[\"\\u00e9\"]", "[\"é\"]", "[\"\\ud83d\\ude00\"]", "[1]", "[\"a\",1]", "[\"a\",]", "[,]", "[\"a\"",
+        "\"a\"", "{}", "[\"a\"] x", "[\"\\x\"]", "[\"\\u12\"]", "[\"\\u+041\"]", "[\"tab\there\"]", "", "[[]]",
+        "[\"a\" \"b\"]",
+    ])
+    func other(text: String) {
+        #expect(JSONValue.parseStringArray(text) == nil)
+    }
+}
