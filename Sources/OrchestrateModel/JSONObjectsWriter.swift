@@ -78,8 +78,13 @@ public struct JSONObjectsWriter {
             text += ": ".utf8
             if i < keys.count { keys[i] = (key, text) } else { keys.append((key, text)) }
         }
-        out += keys[i].text
-        value.write(to: &out, indent: Self.indent, level: 2)
+        keys.withUnsafeBufferPointer { out.append(contentsOf: $0[i].text) }
+        // Scalars written here; only arrays and objects go through the general writer.
+        switch value {
+        case .null: out.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        case .string(let string): JSONValue.escape(string, into: &out)
+        default: value.write(to: &out, indent: Self.indent, level: 2)
+        }
     }
 
     /// Closes the array and returns the rest of its text (`[]` when no object was appended).
