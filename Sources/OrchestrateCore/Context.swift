@@ -28,16 +28,47 @@ public final class Context: @unchecked Sendable {
     public static func live() -> Context {
         Context(
             environment: ProcessInfo.processInfo.environment, clock: { Date() },
-            stdout: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            stderr: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            stdout: { text in writeAll(text, to: STDOUT_FILENO) },
+            stderr: { text in writeAll(text, to: STDERR_FILENO) },
             stderrIsTerminal: isatty(2) == 1)
+    }
+
+    /// Writes all of `text` to `fd` from the string's own bytes (`FileHandle.write(Data(…))`
+    /// copied it first). Stops at an error other than an interrupted call, as there is no one
+    /// left to tell (a closed pipe).
+    private static func writeAll(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard var next = bytes.baseAddress else { return }
+            var left = bytes.count
+            while left > 0 {
+                let written = write(fd, next, left)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                next += written
+                left -= written
+            }
+        }
     }
 
     /// The current time.
     public func now() -> Date { clock() }
 
     /// Writes a line of result to stdout.
-    public func out(_ line: String) { writeOut(line + "\n") }
+    public func out(_ line: String) {
+        // A document of megabytes (`list --format json`) is not copied to append its newline.
+        if line.utf8.count > 65_536 {
+            writeOut(line)
+            writeOut("\n")
+        } else {
+            writeOut(line + "\n")
+        }
+    }
+
+    /// Writes raw text to stdout (a long document in pieces; `out` ends it).
+    public func outRaw(_ text: String) { writeOut(text) }
 
     /// Writes a line of diagnostics or progress to stderr.
     public func err(_ line: String) { writeErr(line + "\n") }

@@ -114,6 +114,34 @@ extension Repository {
         return result.sorted { $0.name < $1.name }
     }
 
+    /// The commit each reference under `prefix` (`refs/heads/`) points to, symbolic ones
+    /// followed, keyed by full name: one pass over the refs, where a `referenceTarget` per name
+    /// looks up the loose file and the packed refs each time (the head scan of `status` asks
+    /// about thousands of branches). Unborn symbolic refs are left out, as `referenceTarget`
+    /// answers nil for them.
+    public func referenceTargets(under prefix: String) throws -> [String: ObjectID] {
+        var iterator: OpaquePointer?
+        try check(
+            "git_reference_iterator_glob_new",
+            git_reference_iterator_glob_new(&iterator, handle, prefix + "*"))
+        defer { git_reference_iterator_free(iterator) }
+        var result: [String: ObjectID] = [:]
+        while true {
+            var ref: OpaquePointer?
+            let status = git_reference_next(&ref, iterator)
+            if status == GIT_ITEROVER.rawValue { break }
+            try check("git_reference_next", status)
+            defer { git_reference_free(ref) }
+            let name = String(cString: git_reference_name(ref))
+            if let target = git_reference_target(ref) {
+                result[name] = ObjectID(target)
+            } else if let target = try referenceTarget(name) {
+                result[name] = target
+            }
+        }
+        return result
+    }
+
     /// Creates local branch `name` (short name) at `commit`; fails if it exists.
     public func createBranch(_ name: String, at commit: ObjectID) throws {
         let target = try lookupCommit(commit)

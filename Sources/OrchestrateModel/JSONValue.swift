@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Equatable {
 
     // Written into UTF-8 bytes, not a String: `String +=` per piece made `list --format json`
     // of 10,000 tasks spend most of its time appending (docs/performance.md).
-    private func write(to out: inout [UInt8], indent: [UInt8]?, level: Int) {
+    func write(to out: inout [UInt8], indent: [UInt8]?, level: Int) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
@@ -41,38 +41,69 @@ public enum JSONValue: Sendable, Equatable {
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, indent, level + 1)
+                JSONValue.newline(&out, indent, level + 1)
                 item.write(to: &out, indent: indent, level: level + 1)
             }
-            newline(&out, indent, level)
+            JSONValue.newline(&out, indent, level)
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            if fields.isEmpty { out += "{}".utf8; return }
-            out.append(UInt8(ascii: "{"))
             // UTF-8 byte order is code point order.
-            let sorted = fields.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (i, (key, value)) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, indent, level + 1)
-                JSONValue.escape(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if indent != nil { out.append(UInt8(ascii: " ")) }
-                value.write(to: &out, indent: indent, level: level + 1)
-            }
-            newline(&out, indent, level)
-            out.append(UInt8(ascii: "}"))
+            JSONValue.writeObject(
+                fields.sorted { JSONValue.precedes($0.key, $1.key) }, to: &out, indent: indent, level: level)
         }
     }
 
-    private func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
+    /// Writes an object whose fields are already in key order.
+    private static func writeObject(
+        _ fields: [(key: String, value: JSONValue)], to out: inout [UInt8], indent: [UInt8]?, level: Int
+    ) {
+        if fields.isEmpty { out += "{}".utf8; return }
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(&out, indent, level + 1)
+            escape(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            if indent != nil { out.append(UInt8(ascii: " ")) }
+            value.write(to: &out, indent: indent, level: level + 1)
+        }
+        newline(&out, indent, level)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
         out.append(UInt8(ascii: "\n"))
         for _ in 0..<level { out += indent }
     }
 
-    private static func escape(_ s: String, into out: inout [UInt8]) {
+    /// Whether `a` sorts before `b` in UTF-8 byte order (which is code point order), comparing
+    /// the strings' own bytes where they are contiguous.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
+        if let fast = fast ?? nil { return fast }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { escape(bytes: $0, into: &out) }
+        if done == nil { Array(s.utf8).withUnsafeBufferPointer { escape(bytes: $0, into: &out) } }
+    }
+
+    private static func escape(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
+        // Most strings need no escape: copied in one piece rather than byte by byte.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out += "\\\"".utf8
             case UInt8(ascii: "\\"): out += "\\\\".utf8

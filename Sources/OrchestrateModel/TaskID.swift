@@ -12,6 +12,36 @@ public struct TaskID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Why `text` is not a valid id, or nil when it is.
     public static func problem(with text: String) -> String? {
+        if isPlainValid(text.utf8) { return nil }
+        return slowProblem(with: text)
+    }
+
+    /// Whether the UTF-8 bytes are a valid id, checked in one pass without allocating: every
+    /// task row read validates its id and dependencies, and `String.contains("..")` through
+    /// Foundation cost thousands of instructions each (docs/performance.md). False sends the
+    /// text to `slowProblem`, which names the problem.
+    private static func isPlainValid(_ bytes: String.UTF8View) -> Bool {
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                break
+            case UInt8(ascii: "."):
+                if count == 0 || previous == UInt8(ascii: ".") { return false }
+            case UInt8(ascii: "_"), UInt8(ascii: "-"):
+                if count == 0 { return false }
+            default: return false
+            }
+            previous = byte
+            count += 1
+            if count > 64 { return false }
+        }
+        return count > 0 && !bytes.suffix(5).elementsEqual(".lock".utf8)
+    }
+
+    private static func slowProblem(with text: String) -> String? {
         let scalars = Array(text.unicodeScalars)
         if scalars.isEmpty { return "it is empty" }
         if scalars.count > 64 { return "it is longer than 64 characters" }

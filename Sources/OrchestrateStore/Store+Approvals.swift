@@ -31,6 +31,27 @@ extension StoreTransaction {
             .compactMap(ApprovalRecord.init(row:))
     }
 
+    /// The time of the newest approval of each of `ids` that has one, keyed by task: one query
+    /// however many tasks (the merge order of `status` needs it for every approved task).
+    public func latestApprovalTimes(ofTasks ids: [TaskID]) throws -> [TaskID: Date] {
+        guard !ids.isEmpty else { return [:] }
+        let json = JSONValue.array(ids.map { .string($0.rawValue) }).canonicalText
+        var result: [TaskID: Date] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT task, max(time) FROM approvals
+                WHERE task IN (SELECT value FROM json_each(?)) GROUP BY task
+                """,
+            arguments: [json])
+        while let row = try rows.next() {
+            guard let task = TaskID(row[0] as String) else { continue }
+            // As `approvals(ofTask:).last`: the text order of `time` is its time order.
+            result[task] = Timestamp.parse(row[1]) ?? Date(timeIntervalSince1970: 0)
+        }
+        return result
+    }
+
     /// Marks commits as cleared for the gate (idempotent: a commit keeps its first reason).
     public func insertClearedCommits(_ commits: [ClearedCommit], auditSeq: Int64) throws {
         let statement = try db.cachedStatement(

@@ -94,7 +94,7 @@ extension StoreTransaction {
 
     /// Every run that has not ended, oldest first.
     public func openRuns() throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE endedAt IS NULL ORDER BY id").map { try RunRecord(row: $0) }
+        try fetchRuns("SELECT * FROM runs WHERE endedAt IS NULL ORDER BY id")
     }
 
     /// The task's open run, if any (the newest, should there be more than one).
@@ -107,37 +107,81 @@ extension StoreTransaction {
 
     /// Every run of `task`, oldest first.
     public func runs(of task: TaskID) throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE task = ? ORDER BY attempt, id", arguments: [task.rawValue])
-            .map { try RunRecord(row: $0) }
+        try fetchRuns("SELECT * FROM runs WHERE task = ? ORDER BY attempt, id", arguments: [task.rawValue])
     }
 
     /// The newest run of every task that has one, keyed by task id.
     public func latestRuns() throws -> [TaskID: RunRecord] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM runs r WHERE r.id = (SELECT max(id) FROM runs s WHERE s.task = r.task)")
+        // One pass over the (task, attempt) index for the newest id of each task, not a
+        // subquery per run (`status` asks for this with thousands of runs).
+        let runs = try fetchRuns("SELECT * FROM runs WHERE id IN (SELECT max(id) FROM runs GROUP BY task)")
         var result: [TaskID: RunRecord] = [:]
-        for run in try rows.map({ try RunRecord(row: $0) }) { result[run.task] = run }
+        for run in runs { result[run.task] = run }
+        return result
+    }
+
+    /// Runs decoded by column position, found once per query: `row["name"]` searched the
+    /// columns by lowercased name on every call (as for tasks; docs/performance.md).
+    func fetchRuns(_ sql: String, arguments: StatementArguments = StatementArguments()) throws -> [RunRecord] {
+        var result: [RunRecord] = []
+        var columns: RunColumns?
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let c = try columns ?? RunColumns(row)
+            columns = c
+            result.append(try RunRecord(row: row, columns: c))
+        }
         return result
     }
 }
 
 extension RunRecord {
     init(row: Row) throws {
-        let commandText: String = row["command"]
-        let command = (try? JSONValue.parse(commandText))?.arrayValue?.compactMap(\.stringValue) ?? []
-        let taskText: String = row["task"]
+        try self.init(row: row, columns: RunColumns(row))
+    }
+
+    init(row: Row, columns c: RunColumns) throws {
+        let commandText: String = row[c.command]
+        let command =
+            JSONValue.parseStringArray(commandText)
+            ?? (try? JSONValue.parse(commandText))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let taskText: String = row[c.task]
         guard let task = TaskID(taskText) else { throw StoreError.constraint("run row names an invalid task id \(taskText)") }
-        let started: String = row["startedAt"]
-        let heartbeat: String = row["heartbeatAt"]
-        let ended: String? = row["endedAt"]
-        let outcome: String? = row["outcome"]
+        let started: String = row[c.startedAt]
+        let heartbeat: String = row[c.heartbeatAt]
+        let ended: String? = row[c.endedAt]
+        let outcome: String? = row[c.outcome]
         self.init(
-            id: row["id"],
-            task: task, attempt: row["attempt"], command: command,
-            pid: row["pid"], pidStartTime: row["pidStartTime"], supervisorPid: row["supervisorPid"],
+            id: row[c.id],
+            task: task, attempt: row[c.attempt], command: command,
+            pid: row[c.pid], pidStartTime: row[c.pidStartTime], supervisorPid: row[c.supervisorPid],
             startedAt: Timestamp.parse(started) ?? Date(timeIntervalSince1970: 0),
             heartbeatAt: Timestamp.parse(heartbeat) ?? Date(timeIntervalSince1970: 0),
             endedAt: ended.flatMap(Timestamp.parse), outcome: outcome.flatMap(RunOutcome.init(rawValue:)),
-            exitStatus: row["exitStatus"], signal: row["signal"], logPath: row["logPath"], detail: row["detail"])
+            exitStatus: row[c.exitStatus], signal: row[c.signal], logPath: row[c.logPath], detail: row[c.detail])
+    }
+}
+
+/// Where each run column sits in a row (see `TaskColumns`).
+struct RunColumns {
+    let id, task, attempt, command, pid, pidStartTime, supervisorPid, startedAt, heartbeatAt: Int
+    let endedAt, outcome, exitStatus, signal, logPath, detail: Int
+
+    init(_ row: Row) throws {
+        var positions: [String: Int] = [:]
+        for (index, name) in row.columnNames.enumerated() where positions[name] == nil {
+            positions[name] = index
+        }
+        func at(_ name: String) throws -> Int {
+            guard let index = positions[name] else {
+                throw StoreError.constraint("a run query did not select the column \(name)")
+            }
+            return index
+        }
+        id = try at("id"); task = try at("task"); attempt = try at("attempt"); command = try at("command")
+        pid = try at("pid"); pidStartTime = try at("pidStartTime"); supervisorPid = try at("supervisorPid")
+        startedAt = try at("startedAt"); heartbeatAt = try at("heartbeatAt"); endedAt = try at("endedAt")
+        outcome = try at("outcome"); exitStatus = try at("exitStatus"); signal = try at("signal")
+        logPath = try at("logPath"); detail = try at("detail")
     }
 }

@@ -14,11 +14,15 @@ extension StoreTransaction {
     public func tasks(in states: [TaskState]? = nil) throws -> [TaskRecord] {
         var sql = "SELECT * FROM tasks"
         var arguments = StatementArguments()
-        if let states, !states.isEmpty {
+        let filtered = states.map { !$0.isEmpty } ?? false
+        if let states, filtered {
+            // Found through the state index and sorted here: `ORDER BY seq` made SQLite copy
+            // every selected row into a temporary B-tree to sort it (docs/performance.md).
             sql += " WHERE state IN (\(databaseQuestionMarks(count: states.count)))"
             arguments = StatementArguments(states.map(\.rawValue))
+        } else {
+            sql += " ORDER BY seq"
         }
-        sql += " ORDER BY seq"
         let deps = try allDependencies()
         var result: [TaskRecord] = []
         var columns: TaskColumns?
@@ -29,7 +33,25 @@ extension StoreTransaction {
             let id: String = row[c.id]
             result.append(try TaskRecord(row: row, columns: c, dependsOn: deps[id] ?? []))
         }
+        if filtered { result.sort { $0.seq < $1.seq } }
         return result
+    }
+
+    /// The id, branch and recorded head of the tasks in `states`, in creation order: what the
+    /// head scan compares, without decoding whole task rows.
+    public func taskHeads(in states: [TaskState]) throws -> [(id: TaskID, branch: String, head: String?)] {
+        guard !states.isEmpty else { return [] }
+        var result: [(seq: Int64, id: TaskID, branch: String, head: String?)] = []
+        // Sorted here, not with `ORDER BY seq` (see `tasks(in:)`).
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, id, branch, head FROM tasks WHERE state IN (\(databaseQuestionMarks(count: states.count)))",
+            arguments: StatementArguments(states.map(\.rawValue)))
+        while let row = try rows.next() {
+            let idText: String = row[1]
+            guard let id = TaskID(idText) else { throw StoreError.constraint("task row \(idText) holds an invalid id") }
+            result.append((row[0], id, row[2], row[3]))
+        }
+        return result.sorted { $0.seq < $1.seq }.map { ($0.id, $0.branch, $0.head) }
     }
 
     /// How many tasks there are in each state.
@@ -161,10 +183,10 @@ extension TaskRecord {
             let priority = TaskPriority(rawValue: row[c.priority])
         else { throw StoreError.constraint("task row \(idText) holds an invalid id, state or priority") }
         let pathsText: String = row[c.paths]
-        // Most tasks have no paths: skip JSONDecoder for them (it dominated reading many rows).
+        // Without JSONDecoder where the text allows (it dominated reading many rows).
         let paths =
-            pathsText == "[]"
-            ? [] : (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
+            JSONValue.parseStringArray(pathsText)
+            ?? (try? JSONValue.parse(pathsText))?.arrayValue?.compactMap(\.stringValue) ?? []
         self.init(
             id: id, seq: row[c.seq], title: row[c.title], description: row[c.description],
             priority: priority, state: state, dependsOn: dependsOn, branch: row[c.branch],

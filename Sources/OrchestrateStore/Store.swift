@@ -3,10 +3,12 @@ import GRDB
 import OrchestrateModel
 
 /// The front door to the state database (`<git common dir>/orchestrate/orchestrate.sqlite`):
-/// it owns the connection pool and offers named, transactional operations. No SQL leaves this
+/// it owns the connection and offers named, transactional operations. No SQL leaves this
 /// target.
 public final class Store: Sendable {
-    let pool: DatabasePool
+    /// One connection: every command is single-threaded, and a pool opened a second
+    /// connection (and parsed the schema again) for its reads.
+    let pool: DatabaseQueue
     /// The database file.
     public let path: String
     let clock: @Sendable () -> Date
@@ -21,8 +23,18 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
         configuration.label = "orchestrate"
+        configuration.prepareDatabase { db in
+            // WAL mode is kept in the file: this only writes when the database is new. (A
+            // DatabasePool, or `journalMode = .wal`, made GRDB commit an empty transaction at
+            // every open when no -wal file existed, which is after every process: each read
+            // command paid for a commit, fsyncs and a checkpoint; docs/performance.md.)
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw DatabaseError(message: "could not use WAL mode for \(path)")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Migrations.migrator()
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw StoreError.newerSchema(path: path)

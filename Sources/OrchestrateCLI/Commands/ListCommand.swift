@@ -13,7 +13,13 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let tasks = try Live.orchestrator().listTasks(states: state)
         switch output.format {
-        case .json: Live.json(.array(tasks.map(\.json)))
+        case .json:
+            var writer = JSONObjectsWriter()
+            for task in tasks {
+                writer.appendObject { task.jsonFields($0) }
+                if let text = writer.takeText(ifAtLeast: 1 << 16) { Live.context.outRaw(text) }
+            }
+            Live.out(writer.finish())
         case .table:
             var table = Table("ID", "STATE", "PRIORITY", "DEPENDS ON", "HEAD", "TITLE")
             for t in tasks {

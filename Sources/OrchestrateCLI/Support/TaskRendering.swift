@@ -5,16 +5,32 @@ import OrchestrateModel
 extension TaskRecord {
     /// The contract's task object.
     var json: JSONValue {
-        [
-            "id": .string(id.rawValue), "title": .string(title), "description": .optional(description),
-            "state": .string(state.rawValue), "priority": .string(priority.name),
-            "dependsOn": .array(dependsOn.map { .string($0.rawValue) }), "branch": .string(branch),
-            "worktree": .optional(worktree), "base": .optional(base), "head": .optional(head),
-            "submittedHead": .optional(submittedHead), "attempts": .int(Int64(attempts)),
-            "paths": .array(paths.map(JSONValue.string)), "claimedBy": .optional(claimedBy),
-            "feedback": .optional(feedback), "stacked": .bool(stacked),
-            "createdAt": .string(Timestamp.format(createdAt)), "updatedAt": .string(Timestamp.format(updatedAt)),
-        ]
+        var fields: [String: JSONValue] = [:]
+        jsonFields { fields[$0] = $1 }
+        return .object(fields)
+    }
+
+    /// The fields of the contract's task object, one call of `field` each, in key order (as
+    /// `JSONObjectsWriter` writes them without sorting: `list --format json`).
+    func jsonFields(_ field: (String, JSONValue) -> Void) {
+        field("attempts", .int(Int64(attempts)))
+        field("base", .optional(base))
+        field("branch", .string(branch))
+        field("claimedBy", .optional(claimedBy))
+        field("createdAt", .string(Timestamp.format(createdAt)))
+        field("dependsOn", .array(dependsOn.map { .string($0.rawValue) }))
+        field("description", .optional(description))
+        field("feedback", .optional(feedback))
+        field("head", .optional(head))
+        field("id", .string(id.rawValue))
+        field("paths", .array(paths.map(JSONValue.string)))
+        field("priority", .string(priority.name))
+        field("stacked", .bool(stacked))
+        field("state", .string(state.rawValue))
+        field("submittedHead", .optional(submittedHead))
+        field("title", .string(title))
+        field("updatedAt", .string(Timestamp.format(updatedAt)))
+        field("worktree", .optional(worktree))
     }
 }
 

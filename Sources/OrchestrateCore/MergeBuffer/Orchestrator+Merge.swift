@@ -58,19 +58,24 @@ extension Orchestrator {
                 selected.formUnion(graph.ancestors(of: id).filter { byID[$0]?.state == .approved })
             }
         }
-        let approvalTime = try store.read { tx in
-            try Dictionary(uniqueKeysWithValues: selected.map { id in
-                (id, try tx.approvals(ofTask: id).last?.time ?? .distantFuture)
-            })
-        }
-        let order = graph.order(Array(selected)) { a, b in
+        let approvalTimes = try store.read { try $0.latestApprovalTimes(ofTasks: Array(selected)) }
+        let order = Orchestrator.mergeOrder(of: selected, tasks: byID, graph: graph, approvalTimes: approvalTimes)
+        return (order, graph)
+    }
+
+    /// Orders `selected` as `merge` lands them: dependencies first, then higher priority, then
+    /// the earlier time of the task's newest approval, then the older task. `tasks` holds at least `selected`.
+    static func mergeOrder(
+        of selected: Set<TaskID>, tasks byID: [TaskID: TaskRecord], graph: DependencyGraph,
+        approvalTimes: [TaskID: Date]
+    ) -> [TaskID] {
+        graph.order(Array(selected)) { a, b in
             guard let x = byID[a], let y = byID[b] else { return a < b }
             if x.priority != y.priority { return x.priority > y.priority }
-            let (tx, ty) = (approvalTime[a] ?? .distantFuture, approvalTime[b] ?? .distantFuture)
+            let (tx, ty) = (approvalTimes[a] ?? .distantFuture, approvalTimes[b] ?? .distantFuture)
             if tx != ty { return tx < ty }
             return x.seq < y.seq
         }
-        return (order, graph)
     }
 
     /// Progress on stderr: a bar on a terminal, a plain line otherwise.

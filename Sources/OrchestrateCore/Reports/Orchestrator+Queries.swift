@@ -56,16 +56,23 @@ extension Orchestrator {
         try scanTaskHeads()  // commits made where no hook ran (libgit2, --no-verify tools)
         let disconnected = try reapDisconnectedRuns()
         let tip = try repository.referenceTarget(targetRef)
-        let mergeOrder = try plannedMergeOrder()
-        var report = try store.read { tx in
-            let active = try tx.tasks(
-                in: TaskState.allCases.filter { !$0.isFinished })
-            return StatusReport(
+        // One read: the merge order is computed from the active tasks read here (approved
+        // tasks are active, and the order looks at nothing else), not from a second read of all.
+        let (read, approvalTimes) = try store.read { tx in
+            let active = try tx.tasks(in: TaskState.allCases.filter { !$0.isFinished })
+            let report = StatusReport(
                 target: config.target, targetTip: tip?.hex, counts: try tx.taskCountsByState(),
                 active: active, ready: try tx.readyTaskIDs(allowInFlightDependencies: config.stacking),
                 agents: try tx.openRuns(), lastRuns: try tx.latestRuns(), disconnected: disconnected)
+            let approved = active.filter { $0.state == .approved }.map(\.id)
+            return (report, try tx.latestApprovalTimes(ofTasks: approved))
         }
-        report.mergeOrder = mergeOrder
+        var report = read
+        let approved = report.active.filter { $0.state == .approved }
+        let byID = Dictionary(uniqueKeysWithValues: approved.map { ($0.id, $0) })
+        report.mergeOrder = Orchestrator.mergeOrder(
+            of: Set(byID.keys), tasks: byID, graph: DependencyGraph(edges: byID.mapValues(\.dependsOn)),
+            approvalTimes: approvalTimes)
         return report
     }
 }

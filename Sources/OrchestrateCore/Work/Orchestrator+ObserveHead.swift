@@ -56,10 +56,12 @@ extension Orchestrator {
     /// Compares every in-flight task's branch with its recorded head and records what moved
     /// (commits made by tools that run no hooks, such as libgit2, are noticed this way).
     public func scanTaskHeads() throws {
-        let tasks = try store.read { try $0.tasks(in: TaskState.allCases.filter(\.isInFlight)) }
+        let tasks = try store.read { try $0.taskHeads(in: TaskState.allCases.filter(\.isInFlight)) }
+        guard !tasks.isEmpty else { return }
+        // All branches in one pass over the refs, not one look-up per task.
+        let tips = try mainRepository.referenceTargets(under: "refs/heads/")
         for task in tasks {
-            guard let head = try mainRepository.referenceTarget("refs/heads/\(task.branch)"), head.hex != task.head
-            else { continue }
+            guard let head = tips["refs/heads/\(task.branch)"], head.hex != task.head else { continue }
             try observeHead(of: task.id, newHead: head, source: "scan")
         }
     }
