@@ -12,6 +12,32 @@ extension HookName {
             # stops the commit), then checks the task's declared paths when `enforcePaths` is on.
             chained="$(dirname "$0")/pre-commit.orchestrate-chained"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
+            # With `enforcePaths` off there is nothing to check, so git-orchestrate is not started at all.
+            # It reads the configuration file of the main work tree: the parent of the common git dir,
+            # unless core.worktree or GIT_WORK_TREE says otherwise or the git dir is not named .git (then
+            # it is asked). The file is read here on every commit, so turning `enforcePaths` on counts from
+            # the next commit. Off means: no file, or one naming neither the key nor a \u escape (which
+            # could spell it).
+            mentions() { # file, kind: whether a line of the file could name the key (shell built-ins only)
+            	while IFS= read -r line || [ -n "$line" ]; do
+            		case $2:$line in
+            		key:*enforcePaths* | key:*\\u* | worktree:*[Ww][Oo][Rr][Kk][Tt][Rr][Ee][Ee]*) return 0 ;;
+            		esac
+            	done <"$1"
+            	return 1
+            }
+            common=
+            [ -n "${GIT_WORK_TREE:-}" ] || common=$(git rev-parse --git-common-dir 2>/dev/null) || common=
+            case $common in /*) ;; ?*) common="$PWD/$common" ;; esac
+            case $common in
+            */.git)
+            	config="${common%/.git}/.augment-orchestrator.json"
+            	if [ -r "$common/config" ] && ! mentions "$common/config" worktree; then
+            		if [ ! -e "$config" ]; then exit 0; fi
+            		if [ -r "$config" ] && ! mentions "$config" key; then exit 0; fi
+            	fi
+            	;;
+            esac
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             exec "$bin" hook pre-commit "$@"

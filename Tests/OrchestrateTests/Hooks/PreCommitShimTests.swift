@@ -1,0 +1,71 @@
+import Foundation
+import OrchestrateTestSupport
+import Testing
+
+/// The pre-commit shim starts git-orchestrate only when the main work tree's configuration
+/// could turn `enforcePaths` on, and reads that file on every commit.
+@Suite("pre-commit shim")
+struct PreCommitShimTests {
+    func started(_ repo: TestRepo, paths: [String]) throws -> String {
+        try repo.orchestrateOK(["add", "Work"] + paths.flatMap { ["--paths", $0] })
+        return try repo.orchestrateOK("start", "T1")
+    }
+
+    /// Stages `file` with new content in `dir` and commits it; the whole result.
+    func commit(_ repo: TestRepo, _ file: String, in dir: String) throws -> ProcessResult {
+        try repo.write(file, UUID().uuidString + "\n", in: dir)
+        try repo.git("add", "--", file, in: dir)
+        return try repo.gitResult("commit", "-q", "-m", "change \(file)", in: dir)
+    }
+
+    @Test("with enforcePaths off, git-orchestrate is not started; once the file names it, it is")
+    func notStartedWhenOff() throws {
+        let repo = try TestRepo(initialize: true)
+        let worktree = try started(repo, paths: ["src/**"])
+        // The "binary" the shims find is /bin/false: a pre-commit that starts it fails the commit.
+        try repo.git("config", "orchestrate.binary", "/bin/false")
+        repo.setEnv("PATH", GateFixture.pathWithoutBinary(repo))
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 0)
+        #expect(try commit(repo, "main.txt", in: repo.path).status == 0)
+        // No configuration file at all: the defaults, enforcement off.
+        try FileManager.default.removeItem(atPath: repo.path + "/.augment-orchestrator.json")
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 0)
+
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "enforcePaths": false}"#)
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 1)
+        // A \u escape can spell the key: the shim cannot tell, so git-orchestrate decides.
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "enforce\u0050aths": true}"#)
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 1)
+    }
+
+    @Test("enforcePaths turned on later in the main work tree's file holds at the next commit in a task worktree")
+    func turnedOnLater() throws {
+        let repo = try TestRepo(initialize: true)
+        let worktree = try started(repo, paths: ["src/**"])
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 0)
+
+        // Only the main work tree's file changes (not committed): that is the one git-orchestrate
+        // reads, whatever the task worktree's checkout of it says.
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "enforcePaths": true}"#)
+        let refused = try commit(repo, "outside.txt", in: worktree)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("task T1 may only change src/**"), "\(refused)")
+        try repo.git("reset", "-q", in: worktree)
+        #expect(try commit(repo, "src/inside.swift", in: worktree).status == 0)
+
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "enforcePaths": false}"#)
+        #expect(try commit(repo, "outside.txt", in: worktree).status == 0)
+    }
+
+    @Test("where the shim cannot place the configuration file (git dir not named .git), it leaves the decision to git-orchestrate")
+    func separateGitDir() throws {
+        let repo = try TestRepo(initialize: false)
+        // Move the git dir out of the work tree (git writes a `.git` file pointing at it).
+        try repo.git("init", "-q", "--separate-git-dir", repo.scratch + "/store.git")
+        try repo.orchestrateOK("init")
+        #expect(try commit(repo, "main.txt", in: repo.path).status == 0)
+        try repo.git("config", "orchestrate.binary", "/bin/false")
+        repo.setEnv("PATH", GateFixture.pathWithoutBinary(repo))
+        #expect(try commit(repo, "main.txt", in: repo.path).status == 1)
+    }
+}
