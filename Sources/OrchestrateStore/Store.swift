@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import OrchestrateModel
@@ -6,13 +7,16 @@ import OrchestrateModel
 /// it owns the connection pool and offers named, transactional operations. No SQL leaves this
 /// target.
 public final class Store: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     /// The database file.
     public let path: String
     let clock: @Sendable () -> Date
 
     /// Opens (creating when needed) the database at `path` in WAL mode and migrates it.
-    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// `singleConnection` is for short processes that make a few sequential accesses to an
+    /// existing database (the git hooks, on every commit): one connection instead of a writer
+    /// plus readers, and no WAL set-up (the file is in WAL mode since it was created).
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }, singleConnection: Bool = false) throws {
         self.path = path
         self.clock = clock
         var configuration = Configuration()
@@ -21,13 +25,34 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
         configuration.label = "orchestrate"
+        if singleConnection {
+            configuration.prepareDatabase { db in
+                // As DatabasePool sets up WAL: a commit appends to the log without an fsync.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // And closing leaves the log to the next checkpoint instead of syncing it into
+                // the database file and deleting it: together, a hook run waited for four
+                // fsyncs (2–7 ms on a busy disk) for two rows.
+                if let connection = db.sqliteConnection {
+                    _ = orchestrate_sqlite_skip_checkpoint_on_close(UnsafeMutableRawPointer(connection))
+                }
+            }
+        }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = singleConnection
+                ? try DatabaseQueue(path: path, configuration: configuration)
+                : try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator()
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            // One read tells whether there is anything to do: an up-to-date database (every
+            // command but the first after an upgrade) is not migrated, which would take the
+            // write lock and run DDL.
+            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            let known = Set(migrator.migrations)
+            if !applied.isSubset(of: known) {
                 throw StoreError.newerSchema(path: path)
             }
-            try migrator.migrate(pool)
+            if applied != known {
+                try migrator.migrate(pool)
+            }
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
         }

@@ -2,10 +2,11 @@ import Foundation
 import OrchestrateTestSupport
 import Testing
 
-/// The pre-commit shim starts git-orchestrate only when the main work tree's configuration
-/// could turn `enforcePaths` on, and reads that file on every commit.
-@Suite("pre-commit shim")
-struct PreCommitShimTests {
+/// The shims start git-orchestrate (and other programs) only when there is work for it: the
+/// pre-commit shim only when the main work tree's configuration could turn `enforcePaths` on
+/// (read on every commit), the reference-transaction shim only for a committed transaction.
+@Suite("hook shims")
+struct HookShimTests {
     func started(_ repo: TestRepo, paths: [String]) throws -> String {
         try repo.orchestrateOK(["add", "Work"] + paths.flatMap { ["--paths", $0] })
         return try repo.orchestrateOK("start", "T1")
@@ -67,5 +68,16 @@ struct PreCommitShimTests {
         try repo.git("config", "orchestrate.binary", "/bin/false")
         repo.setEnv("PATH", GateFixture.pathWithoutBinary(repo))
         #expect(try commit(repo, "main.txt", in: repo.path).status == 1)
+    }
+
+    @Test("a transaction larger than a pipe's buffer commits: the shim may leave the prepared phase's input unread")
+    func largeTransaction() throws {
+        let repo = try TestRepo(initialize: true)
+        let head = try repo.revParse("HEAD")
+        // 2,000 lines of about 100 bytes: more than the 64 KiB a pipe holds.
+        let creates = (1...2000).map { "create refs/tags/bulk\($0) \(head)\n" }.joined()
+        let result = try repo.gitResult("update-ref", "--stdin", stdin: "start\n" + creates + "prepare\ncommit\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(try repo.git("tag", "-l", "bulk*").split(separator: "\n").count == 2000)
     }
 }
