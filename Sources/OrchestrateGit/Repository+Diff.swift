@@ -30,8 +30,19 @@ extension Repository {
         }
         var newRaw = try treeOf(new).raw
         try check("git_tree_lookup", git_tree_lookup(&newTree, handle, &newRaw))
+        // The diff is limited to the paths that differ (found without reading identical
+        // subtrees): the same deltas, without libgit2 walking both whole trees.
+        var paths = try differingPaths(oldTree, newTree)
+        // No path at all would mean "everything": name one no tree can hold instead.
+        if paths.isEmpty { paths = [".git/no-such-path"] }
+        var options = git_diff_options()
+        try check("git_diff_options_init", git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
         var diff: OpaquePointer?
-        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil))
+        try withStrArray(paths) { pathspec in
+            options.pathspec = pathspec
+            try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options))
+        }
         defer { git_diff_free(diff) }
         if findRenames {
             var find = git_diff_find_options()
