@@ -84,8 +84,8 @@ extension HookName {
             # install`). Runs the hook that was here before (kept as
             # reference-transaction.orchestrate-chained), then, once a transaction that moved a branch
             # is committed, records where task branches went (a force-moved branch voids its approval).
-            # git runs this twice for every commit: it starts no program it does not need (each costs
-            # about a millisecond).
+            # git runs this twice for every transaction, so it starts no program it does not need (each
+            # costs about a millisecond, git-orchestrate several).
             chained="${0%/*}/reference-transaction.orchestrate-chained"
             if [ -x "$chained" ]; then
             	input=$(cat)
@@ -97,6 +97,61 @@ extension HookName {
             fi
             [ "$1" = committed ] || exit 0
             case "$input" in *" refs/heads/"*) ;; *) exit 0 ;; esac
+            # Only task branches (refs/heads/<branchPrefix><id>) are recorded. The prefix is in the
+            # configuration file git-orchestrate reads, the main work tree's (see the pre-commit shim for
+            # how it is found): "orchestrate/" when the file does not set it. When the file cannot be found
+            # or read plainly here (a backslash anywhere, the key twice or split over lines, an "env"
+            # object that could hold the name), every branch counts and git-orchestrate decides.
+            prefix=
+            plain_prefix() { # file: sets prefix to the branchPrefix it names, or leaves it empty if unsure
+            	found=orchestrate/ seen=
+            	while IFS= read -r line || [ -n "$line" ]; do
+            		case $line in
+            		*\\* | *'"env"'*) return ;;
+            		*'"branchPrefix"'*)
+            			[ -z "$seen" ] || return
+            			seen=1
+            			value=${line#*'"branchPrefix"'}
+            			value=${value#"${value%%[! 	]*}"}
+            			case $value in :*) value=${value#:} ;; *) return ;; esac
+            			value=${value#"${value%%[! 	]*}"}
+            			case $value in '"'*'"'*) value=${value#'"'} ;; *) return ;; esac
+            			found=${value%%'"'*}
+            			;;
+            		esac
+            	done <"$1"
+            	prefix=$found
+            }
+            common=
+            if [ -z "${GIT_WORK_TREE:-}${GIT_COMMON_DIR:-}" ]; then
+            	gitdir=${GIT_DIR:-.git}
+            	if [ -f "$gitdir/commondir" ]; then
+            		read -r rel <"$gitdir/commondir" || rel=
+            		case $rel:$gitdir in
+            		/*) common=${rel%/} ;;
+            		../..:*/worktrees/*) common=${gitdir%/worktrees/*} ;;
+            		esac
+            	elif [ -d "$gitdir/objects" ]; then
+            		common=$gitdir
+            	fi
+            	case $common in /*) ;; ?*) common="$PWD/$common" ;; esac
+            fi
+            case $common in
+            */.git)
+            	config="${common%/.git}/.augment-orchestrator.json"
+            	worktree=1
+            	if [ -r "$common/config" ]; then
+            		worktree=
+            		while IFS= read -r line || [ -n "$line" ]; do
+            			case $line in *[Ww][Oo][Rr][Kk][Tt][Rr][Ee][Ee]*) worktree=1 ;; esac
+            		done <"$common/config"
+            	fi
+            	if [ -z "$worktree" ]; then
+            		if [ ! -e "$config" ]; then prefix=orchestrate/; elif [ -r "$config" ]; then plain_prefix "$config"; fi
+            	fi
+            	;;
+            esac
+            case "$input" in *" refs/heads/$prefix"*) ;; *) exit 0 ;; esac
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             printf '%s\n' "$input" | exec "$bin" hook reference-transaction "$@"

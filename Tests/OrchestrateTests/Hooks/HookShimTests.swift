@@ -80,4 +80,45 @@ struct HookShimTests {
         #expect(result.status == 0, "\(result)")
         #expect(try repo.git("tag", "-l", "bulk*").split(separator: "\n").count == 2000)
     }
+
+    /// Makes the shims find `/bin/ls` as "git-orchestrate": a start shows on stderr as ls
+    /// complaining about `hook`, and nothing else is touched.
+    func recordStarts(_ repo: TestRepo) throws {
+        try repo.git("config", "orchestrate.binary", "/bin/ls")
+        repo.setEnv("PATH", GateFixture.pathWithoutBinary(repo))
+    }
+
+    @Test("reference-transaction starts git-orchestrate only for a branch under the configured task prefix")
+    func referenceTransactionFilter() throws {
+        let repo = try TestRepo(initialize: true)
+        let worktree = try started(repo, paths: [])
+        try recordStarts(repo)
+        let onMain = try commit(repo, "main.txt", in: repo.path)
+        #expect(onMain.status == 0 && onMain.stderr.isEmpty, "\(onMain)")
+        #expect(try repo.gitResult("branch", "feature").stderr.isEmpty)
+        let onTask = try commit(repo, "task.txt", in: worktree)
+        #expect(onTask.status == 0 && onTask.stderr.contains("ls: cannot access"), "\(onTask)")
+
+        // Another prefix in the main work tree's file: that one counts, the default does not.
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "branchPrefix": "agents/"}"#)
+        #expect(try repo.gitResult("branch", "orchestrate/other").stderr.isEmpty)
+        #expect(try repo.gitResult("branch", "agents/T9").stderr.contains("ls: cannot access"))
+
+        // A file the shim cannot read plainly (an env object could name the key): every branch counts.
+        try repo.write(
+            ".augment-orchestrator.json", #"{"target": "main", "agent": {"env": {"branchPrefix": "x/"}}}"#)
+        #expect(try commit(repo, "main.txt", in: repo.path).stderr.contains("ls: cannot access"))
+    }
+
+    @Test("with a branchPrefix of its own, commits on task branches are still recorded")
+    func customPrefixRecorded() throws {
+        let repo = try TestRepo(initialize: true)
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "branchPrefix": "agents/"}"#)
+        try repo.orchestrateOK("add", "Work")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        #expect(try repo.git("branch", "--show-current", in: worktree).hasPrefix("agents/T1"))
+        let oid = try repo.commit("a.txt", "a\n", in: worktree)
+        let progress = try GateFixture.events(repo, task: "T1").filter { $0["kind"] as? String == "progress" }
+        #expect(progress.compactMap { $0["oid"] as? String } == [oid])
+    }
 }
