@@ -93,7 +93,17 @@ extension HookName {
             else
             	# Only a committed transaction is recorded; git does not mind input left unread.
             	[ "$1" = committed ] || exit 0
-            	input=$(cat)
+            	# A commit's transaction is two lines: read them with the shell's own `read`; `cat` takes
+            	# the rest of a longer one.
+            	input= n=0
+            	while [ $n -lt 8 ] && { IFS= read -r line || [ -n "$line" ]; }; do
+            		input="$input$line
+            "
+            		n=$((n + 1))
+            	done
+            	[ $n -lt 8 ] || input="$input$(cat)"
+            	input=${input%"
+            "}
             fi
             [ "$1" = committed ] || exit 0
             case "$input" in *" refs/heads/"*) ;; *) exit 0 ;; esac
