@@ -4,10 +4,10 @@ import GRDB
 import OrchestrateModel
 
 /// The front door to the state database (`<git common dir>/orchestrate/orchestrate.sqlite`):
-/// it owns the connection pool and offers named, transactional operations. No SQL leaves this
-/// target.
+/// it owns the connections (a pool, or one for a hook) and offers named, transactional
+/// operations. No SQL leaves this target.
 public final class Store: Sendable {
-    let pool: any DatabaseWriter
+    let database: any DatabaseWriter
     /// The database file.
     public let path: String
     let clock: @Sendable () -> Date
@@ -38,20 +38,20 @@ public final class Store: Sendable {
             }
         }
         do {
-            pool = singleConnection
+            database = singleConnection
                 ? try DatabaseQueue(path: path, configuration: configuration)
                 : try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator()
             // One read tells whether there is anything to do: an up-to-date database (every
             // command but the first after an upgrade) is not migrated, which would take the
             // write lock and run DDL.
-            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            let applied = try database.read { try migrator.appliedIdentifiers($0) }
             let known = Set(migrator.migrations)
             if !applied.isSubset(of: known) {
                 throw StoreError.newerSchema(path: path)
             }
             if applied != known {
-                try migrator.migrate(pool)
+                try migrator.migrate(database)
             }
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
@@ -64,7 +64,7 @@ public final class Store: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         let now = clock()
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(StoreTransaction(db: db, now: now))
@@ -83,7 +83,7 @@ public final class Store: Sendable {
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         let now = clock()
         do {
-            return try pool.read { db in try body(StoreTransaction(db: db, now: now)) }
+            return try database.read { db in try body(StoreTransaction(db: db, now: now)) }
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
         }
