@@ -21,11 +21,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // sqlite3_db_config (variadic) for OrchestrateStore; GRDB links the same system SQLite.
+        .systemLibrary(name: "CSQLiteTuning", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "OrchestrateModel"),
         .target(name: "OrchestrateGit", dependencies: ["CLibgit2", "OrchestrateModel"]),
         .target(
             name: "OrchestrateStore",
-            dependencies: ["OrchestrateModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["OrchestrateModel", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "OrchestrateCore",

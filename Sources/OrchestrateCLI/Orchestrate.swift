@@ -50,6 +50,13 @@ public enum CLI {
             }
             arguments.removeFirst(2)
         }
+        // `hook <name> <git's arguments…>` runs on every commit, from the shims: a known hook
+        // name skips the argument parser, whose set-up (reflecting over every command) costs
+        // more instructions than the hook's own database work. Everything after the name is
+        // git's, as with the parser's pass-through.
+        if arguments.count >= 2, arguments[0] == "hook", HookName(rawValue: arguments[1]) != nil {
+            return HookCommand.run(name: arguments[1], arguments: Array(arguments.dropFirst(2)))
+        }
         do {
             var command = try Orchestrate.parseAsRoot(arguments)
             try command.run()

@@ -53,14 +53,14 @@ public final class Orchestrator {
     }
 
     static func loadConfig(paths: RepositoryPaths) throws -> Config {
-        let main = try Repository.open(at: paths.mainWorktree)
-        var defaultTarget = "main"
-        if let head = try main.headReferenceName(), head.hasPrefix("refs/heads/") {
-            defaultTarget = String(head.dropFirst("refs/heads/".count))
+        try Config.load(path: paths.config, repoName: URL(fileURLWithPath: paths.mainWorktree).lastPathComponent) {
+            // Only when the file names no target: the branch checked out in the main work tree.
+            let main = try Repository.open(at: paths.mainWorktree)
+            if let head = try main.headReferenceName(), head.hasPrefix("refs/heads/") {
+                return String(head.dropFirst("refs/heads/".count))
+            }
+            return "main"
         }
-        return try Config.load(
-            path: paths.config, defaultTarget: defaultTarget,
-            repoName: URL(fileURLWithPath: paths.mainWorktree).lastPathComponent)
     }
 
     /// A handle on the main work tree's repository (the one that owns the worktrees), opened

@@ -73,6 +73,12 @@ extension Repository {
     /// The commits reachable from `heads` and not from `hiding`, oldest first (topological
     /// order, like `git rev-list --reverse --topo-order`).
     public func commits(from heads: [ObjectID], hiding: [ObjectID]) throws -> [ObjectID] {
+        // A linear range needs no revision walk: libgit2's topological walk read the whole
+        // history (20 M instructions over 10,000 commits) to return the one commit a hook had
+        // just made.
+        if heads.count == 1, hiding.count == 1, let line = try linearCommits(from: heads[0], to: [hiding[0]], limit: 1000) {
+            return line.commits
+        }
         var walk: OpaquePointer?
         try check("git_revwalk_new", git_revwalk_new(&walk, handle))
         defer { git_revwalk_free(walk) }
@@ -133,6 +139,9 @@ extension Repository {
     /// Whether `commit` is `ancestor` or has it in its history.
     public func contains(_ commit: ObjectID, ancestor: ObjectID) throws -> Bool {
         if commit == ancestor { return true }
+        // One commit on top of the other (what a hook sees after `git commit`) needs no graph
+        // walk: libgit2's took 20 M instructions in a history of 10,000 commits.
+        if try commitInfo(commit).parents.contains(ancestor) { return true }
         var c = commit.raw
         var a = ancestor.raw
         return try check("git_graph_descendant_of", git_graph_descendant_of(handle, &c, &a)) == 1

@@ -21,25 +21,56 @@ extension Repository {
         try check(
             "git_branch_lookup", git_branch_lookup(&branchRef, handle, branch, GIT_BRANCH_LOCAL))
         defer { git_reference_free(branchRef) }
+        // Content filters (CRLF, ident, filter drivers) cost about 40% of the checkout's
+        // instructions (attribute look-ups per file) even when nothing asks for them; they are
+        // skipped only when provably no-ops (docs/performance.md). Whether the tree holds a
+        // `.gitattributes` below its root is seen during the checkout itself (reading every
+        // folder beforehand cost as much as the checkout's own tree reads): when one turns
+        // up, the worktree is made again with filters.
+        if let target = git_reference_target(branchRef), try filtersMayBeSkipped(for: target.pointee) {
+            var sawAttributes = false
+            try addWorktree(name: name, path: path, branch: branchRef, disableFilters: true, sawAttributes: &sawAttributes)
+            guard sawAttributes else { return }
+            try removeWorktree(name: name)
+        }
+        var unused = false
+        try addWorktree(name: name, path: path, branch: branchRef, disableFilters: false, sawAttributes: &unused)
+    }
+
+    private func addWorktree(
+        name: String, path: String, branch: OpaquePointer?, disableFilters: Bool, sawAttributes: inout Bool
+    ) throws {
         var options = git_worktree_add_options()
         try check(
             "git_worktree_add_options_init",
             git_worktree_add_options_init(&options, UInt32(GIT_WORKTREE_ADD_OPTIONS_VERSION)))
-        options.ref = branchRef
-        // Content filters (CRLF, ident, filter drivers) cost about 40% of the checkout's
-        // instructions (attribute look-ups per file) even when nothing asks for them; skip
-        // them only when provably no-ops (docs/performance.md).
-        if let target = git_reference_target(branchRef), try filtersAreNoOps(for: target.pointee) {
+        options.ref = branch
+        if disableFilters {
             options.checkout_options.disable_filters = 1
+            // Called with the path of every file written.
+            options.checkout_options.progress_cb = { path, _, _, payload in
+                guard let path, let payload else { return }
+                let length = strlen(path)
+                if strcmp(path, ".gitattributes") == 0
+                    || (length > 15 && strcmp(path + (length - 15), "/.gitattributes") == 0)
+                {
+                    payload.assumingMemoryBound(to: Bool.self).pointee = true
+                }
+            }
         }
         var worktree: OpaquePointer?
-        try check("git_worktree_add", git_worktree_add(&worktree, handle, name, path, &options))
+        try withUnsafeMutablePointer(to: &sawAttributes) { flag in
+            options.checkout_options.progress_payload = disableFilters ? UnsafeMutableRawPointer(flag) : nil
+            try check("git_worktree_add", git_worktree_add(&worktree, handle, name, path, &options))
+        }
         git_worktree_free(worktree)
     }
 
-    /// Whether checking out `commit` would apply no content filter: no `.gitattributes` in its
-    /// tree, no `info/attributes`, no global attributes file, and no CRLF/EOL configuration.
-    func filtersAreNoOps(for commit: git_oid) throws -> Bool {
+    /// Whether checking out `commit` may apply no content filter, judged without reading the
+    /// whole tree: no `.gitattributes` at its root, no `info/attributes`, no global attributes
+    /// file, and no CRLF/EOL configuration. (A `.gitattributes` deeper down is the caller's
+    /// to notice while checking out.)
+    func filtersMayBeSkipped(for commit: git_oid) throws -> Bool {
         let fm = FileManager.default
         let env = ProcessInfo.processInfo.environment
         var globals = [commonDir + "/info/attributes"]
@@ -64,19 +95,7 @@ extension Repository {
         var tree: OpaquePointer?
         try check("git_commit_tree", git_commit_tree(&tree, commitObject))
         defer { git_tree_free(tree) }
-        var found = false
-        let status = withUnsafeMutablePointer(to: &found) { flag in
-            git_tree_walk(tree, GIT_TREEWALK_PRE, { _, entry, payload in
-                guard let entry, let payload, let name = git_tree_entry_name(entry) else { return 0 }
-                if strcmp(name, ".gitattributes") == 0 {
-                    payload.assumingMemoryBound(to: Bool.self).pointee = true
-                    return -1  // stop the walk
-                }
-                return 0
-            }, flag)
-        }
-        if status < 0 && !found { try check("git_tree_walk", status) }
-        return !found
+        return git_tree_entry_byname(tree, ".gitattributes") == nil
     }
 
     /// The linked worktrees of this repository.

@@ -5,8 +5,16 @@ extension Config {
     /// Reads and validates the configuration file at `path`. A missing file gives the defaults;
     /// malformed JSON, unknown keys and wrong types are errors that name the key and the file.
     public static func load(path: String, defaultTarget: String, repoName: String) throws -> Config {
-        var config = Config(target: defaultTarget, repoName: repoName)
-        guard FileManager.default.fileExists(atPath: path) else { return config }
+        try load(path: path, repoName: repoName, defaultTarget: { defaultTarget })
+    }
+
+    /// As `load(path:defaultTarget:repoName:)`, but asks for the default target only when the
+    /// file does not name one (finding it means opening the main work tree's repository, which
+    /// every command, hooks included, would otherwise pay for nothing).
+    public static func load(path: String, repoName: String, defaultTarget: () throws -> String) throws -> Config {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return Config(target: try defaultTarget(), repoName: repoName)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OrchestrateError.badInput("cannot read \(path); check its permissions")
         }
@@ -17,6 +25,9 @@ extension Config {
             throw OrchestrateError.badInput(
                 "\(path) is not valid JSON (\(Config.describe(error))); fix the file or remove it and run `git orchestrate init`")
         }
+        // A `target` of the wrong type is refused by the reader below, naming the key.
+        let named = root.objectValue?["target"]?.stringValue
+        var config = Config(target: try named ?? defaultTarget(), repoName: repoName)
         var reader = ConfigReader(file: path)
         try reader.read(root, into: &config)
         return config

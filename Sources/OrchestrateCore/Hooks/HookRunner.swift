@@ -61,7 +61,8 @@ public enum HookRunner {
     }
 
     static func orchestrator(_ context: Context, _ session: Session) throws -> Orchestrator {
-        let store = try Store(path: session.paths.database, clock: context.clock)
+        // A hook makes a few accesses one after the other: one connection is enough.
+        let store = try Store(path: session.paths.database, clock: context.clock, leaveLogOnClose: true)
         return Orchestrator(
             context: context, repository: session.repository, paths: session.paths, config: session.config,
             store: store)

@@ -10,8 +10,49 @@ extension HookName {
             # git-orchestrate hook shim: pre-commit (installed by `git orchestrate hooks install`).
             # Runs the hook that was here before (kept as pre-commit.orchestrate-chained; its failure
             # stops the commit), then checks the task's declared paths when `enforcePaths` is on.
-            chained="$(dirname "$0")/pre-commit.orchestrate-chained"
+            chained="${0%/*}/pre-commit.orchestrate-chained"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
+            # With `enforcePaths` off there is nothing to check, so git-orchestrate is not started at all.
+            # It reads the configuration file of the main work tree, which is the parent of the common git
+            # dir when that is named .git and neither core.worktree nor GIT_WORK_TREE is set; otherwise
+            # git-orchestrate decides. The file is read on every commit, so turning `enforcePaths` on counts
+            # from the next commit. Off means: no file, or one naming neither the key nor a \u escape (which
+            # could spell it). Shell built-ins only, where possible: each program started costs about 1 ms.
+            mentions() { # file, kind: whether a line of the file could name the key (shell built-ins only)
+            	while IFS= read -r line || [ -n "$line" ]; do
+            		case $2:$line in
+            		key:*enforcePaths* | key:*\\u* | worktree:*[Ww][Oo][Rr][Kk][Tt][Rr][Ee][Ee]*) return 0 ;;
+            		esac
+            	done <"$1"
+            	return 1
+            }
+            # The common git dir: git gives a task worktree's hook GIT_DIR=<common>/worktrees/<name>, whose
+            # file commondir names it (libgit2 writes it absolute, git as ../..), and runs the main
+            # checkout's hook with .git in the current folder; anything else is asked of git.
+            common=
+            if [ -z "${GIT_WORK_TREE:-}${GIT_COMMON_DIR:-}" ]; then
+            	gitdir=${GIT_DIR:-.git}
+            	if [ -f "$gitdir/commondir" ]; then
+            		read -r rel <"$gitdir/commondir" || rel=
+            		case $rel:$gitdir in
+            		/*) common=${rel%/} ;;
+            		../..:*/worktrees/*) common=${gitdir%/worktrees/*} ;;
+            		esac
+            	elif [ -d "$gitdir/objects" ]; then
+            		common=$gitdir
+            	fi
+            	[ -n "$common" ] || common=$(git rev-parse --git-common-dir 2>/dev/null) || common=
+            	case $common in /*) ;; ?*) common="$PWD/$common" ;; esac
+            fi
+            case $common in
+            */.git)
+            	config="${common%/.git}/.augment-orchestrator.json"
+            	if [ -r "$common/config" ] && ! mentions "$common/config" worktree; then
+            		if [ ! -e "$config" ]; then exit 0; fi
+            		if [ -r "$config" ] && ! mentions "$config" key; then exit 0; fi
+            	fi
+            	;;
+            esac
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             exec "$bin" hook pre-commit "$@"
@@ -24,11 +65,13 @@ extension HookName {
             # Runs the hook that was here before (kept as post-commit.orchestrate-chained), then
             # records the commit as task progress. Never fails a commit: without git-orchestrate it
             # does nothing.
-            chained="$(dirname "$0")/post-commit.orchestrate-chained"
+            chained="${0%/*}/post-commit.orchestrate-chained"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
             # Our reference-transaction shim beside this one has already recorded the branch move of this
-            # commit: starting git-orchestrate again would only repeat that work on every commit.
-            grep -q "hook shim: reference-transaction" "$(dirname "$0")/reference-transaction" 2>/dev/null && exit 0
+            # commit: starting git-orchestrate again would only repeat that work on every commit. (Its
+            # marker line is among the first three; read with the shell's own `read`, no process.)
+            { read -r l1 && read -r l2 && read -r l3; } 2>/dev/null <"${0%/*}/reference-transaction"
+            case "${l1-}${l2-}${l3-}" in *"# git-orchestrate hook shim: reference-transaction"*) exit 0 ;; esac
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             exec "$bin" hook post-commit "$@"
@@ -41,13 +84,84 @@ extension HookName {
             # install`). Runs the hook that was here before (kept as
             # reference-transaction.orchestrate-chained), then, once a transaction that moved a branch
             # is committed, records where task branches went (a force-moved branch voids its approval).
-            input=$(cat)
-            chained="$(dirname "$0")/reference-transaction.orchestrate-chained"
+            # git runs this twice for every transaction, so it starts no program it does not need (each
+            # costs about a millisecond, git-orchestrate several).
+            chained="${0%/*}/reference-transaction.orchestrate-chained"
             if [ -x "$chained" ]; then
+            	input=$(cat)
             	if [ -n "$input" ]; then printf '%s\n' "$input"; fi | "$chained" "$@" || exit $?
+            else
+            	# Only a committed transaction is recorded; git does not mind input left unread.
+            	[ "$1" = committed ] || exit 0
+            	# A commit's transaction is two lines: read them with the shell's own `read`; `cat` takes
+            	# the rest of a longer one.
+            	input= n=0
+            	while [ $n -lt 8 ] && { IFS= read -r line || [ -n "$line" ]; }; do
+            		input="$input$line
+            "
+            		n=$((n + 1))
+            	done
+            	[ $n -lt 8 ] || input="$input$(cat)"
+            	input=${input%"
+            "}
             fi
             [ "$1" = committed ] || exit 0
             case "$input" in *" refs/heads/"*) ;; *) exit 0 ;; esac
+            # Only task branches (refs/heads/<branchPrefix><id>) are recorded. The prefix is in the
+            # configuration file git-orchestrate reads, the main work tree's (see the pre-commit shim for
+            # how it is found): "orchestrate/" when the file does not set it. When the file cannot be found
+            # or read plainly here (a backslash anywhere, the key twice or split over lines, an "env"
+            # object that could hold the name), every branch counts and git-orchestrate decides.
+            prefix=
+            plain_prefix() { # file: sets prefix to the branchPrefix it names, or leaves it empty if unsure
+            	found=orchestrate/ seen=
+            	while IFS= read -r line || [ -n "$line" ]; do
+            		case $line in
+            		*\\* | *'"env"'*) return ;;
+            		*'"branchPrefix"'*)
+            			[ -z "$seen" ] || return
+            			seen=1
+            			value=${line#*'"branchPrefix"'}
+            			value=${value#"${value%%[! 	]*}"}
+            			case $value in :*) value=${value#:} ;; *) return ;; esac
+            			value=${value#"${value%%[! 	]*}"}
+            			case $value in '"'*'"'*) value=${value#'"'} ;; *) return ;; esac
+            			found=${value%%'"'*}
+            			;;
+            		esac
+            	done <"$1"
+            	prefix=$found
+            }
+            common=
+            if [ -z "${GIT_WORK_TREE:-}${GIT_COMMON_DIR:-}" ]; then
+            	gitdir=${GIT_DIR:-.git}
+            	if [ -f "$gitdir/commondir" ]; then
+            		read -r rel <"$gitdir/commondir" || rel=
+            		case $rel:$gitdir in
+            		/*) common=${rel%/} ;;
+            		../..:*/worktrees/*) common=${gitdir%/worktrees/*} ;;
+            		esac
+            	elif [ -d "$gitdir/objects" ]; then
+            		common=$gitdir
+            	fi
+            	case $common in /*) ;; ?*) common="$PWD/$common" ;; esac
+            fi
+            case $common in
+            */.git)
+            	config="${common%/.git}/.augment-orchestrator.json"
+            	worktree=1
+            	if [ -r "$common/config" ]; then
+            		worktree=
+            		while IFS= read -r line || [ -n "$line" ]; do
+            			case $line in *[Ww][Oo][Rr][Kk][Tt][Rr][Ee][Ee]*) worktree=1 ;; esac
+            		done <"$common/config"
+            	fi
+            	if [ -z "$worktree" ]; then
+            		if [ ! -e "$config" ]; then prefix=orchestrate/; elif [ -r "$config" ]; then plain_prefix "$config"; fi
+            	fi
+            	;;
+            esac
+            case "$input" in *" refs/heads/$prefix"*) ;; *) exit 0 ;; esac
             bin=$(command -v git-orchestrate 2>/dev/null) || bin=$(git config --get orchestrate.binary 2>/dev/null)
             [ -n "$bin" ] && [ -x "$bin" ] || exit 0
             printf '%s\n' "$input" | exec "$bin" hook reference-transaction "$@"

@@ -69,4 +69,23 @@ struct SpawnWorktreeTests {
         #expect(repo.read("sub/dir/a.txt", in: worktree) == "one\r\ntwo\r\n")
         #expect(try repo.git("status", "--porcelain", in: worktree) == "")
     }
+
+    @Test("a .gitattributes only in a subfolder is noticed during the checkout, and its filters applied")
+    func nestedAttributes() throws {
+        let repo = try TestRepo(files: [
+            "sub/.gitattributes": "*.txt text eol=crlf\n", "sub/dir/a.txt": "one\ntwo\n", "b.txt": "three\n",
+            "README.md": "hi\n",
+        ])
+        try repo.orchestrateOK("init", "--no-hooks")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "config")
+        try repo.orchestrateOK("add", "Filtered")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        #expect(repo.read("sub/dir/a.txt", in: worktree) == "one\r\ntwo\r\n")
+        #expect(repo.read("b.txt", in: worktree) == "three\n")
+        #expect(try repo.git("status", "--porcelain", in: worktree) == "")
+        let listed = try repo.git("worktree", "list", "--porcelain")
+        #expect(listed.contains("worktree \(worktree)\n"))
+        #expect(!listed.contains("prunable"))
+    }
 }

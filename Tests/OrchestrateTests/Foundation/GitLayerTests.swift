@@ -34,6 +34,42 @@ struct GitLayerTests {
         #expect(files.first { $0.path == "a/two.bin" }?.isBinary == true)
     }
 
+    @Test("changed files agree with git in nested folders, across a file that became a folder, and under .gitattributes")
+    func changedFilesNested() throws {
+        let repo = try TestRepo(files: [
+            "x/y/z/deep.txt": "1\n", "x/other.txt": "o\n", "x/y/same.txt": "s\n", "leaf": "file\n", "README.md": "r\n",
+        ])
+        let base = try repo.revParse("HEAD")
+        try repo.write("x/y/z/deep.txt", "1\n2\n")
+        try repo.git("rm", "-q", "leaf")
+        try repo.write("leaf/inside.txt", "now a folder\n")
+        try repo.write("x/new.txt", "a\nb\nc\n")
+        try repo.write("bin.dat", "\u{0}\u{1}binary")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "change")
+        let head = try repo.revParse("HEAD")
+        let git = try Repository.open(at: repo.path)
+
+        func agree() throws {
+            let files = try git.changedFiles(from: ObjectID(hex: base)!, to: ObjectID(hex: head)!)
+            let numstat = try repo.git("diff", "--numstat", base, head).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+            #expect(files.map(\.path).sorted() == numstat.map { $0[2] }.sorted())
+            for row in numstat {
+                let file = try #require(files.first { $0.path == row[2] })
+                if row[0] == "-" {
+                    #expect(file.isBinary, "\(row)")
+                } else {
+                    #expect(!file.isBinary && file.insertions == Int(row[0]) && file.deletions == Int(row[1]), "\(row) \(file)")
+                }
+            }
+        }
+        try agree()
+        // An attributes file in the work tree makes text files binary for both.
+        try repo.write("x/.gitattributes", "*.txt -diff\n")
+        try agree()
+        #expect(try git.changedFiles(from: ObjectID(hex: base)!, to: ObjectID(hex: head)!).first { $0.path == "x/new.txt" }?.isBinary == true)
+    }
+
     @Test("compare-and-swap refuses a moved reference and names the error")
     func compareAndSwap() throws {
         let repo = try TestRepo()

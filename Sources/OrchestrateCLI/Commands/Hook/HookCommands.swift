@@ -132,9 +132,15 @@ struct HookCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        let status = HookCommand.run(name: name, arguments: arguments)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs hook `name` with git's `arguments`; the exit status for git. `CLI.run` calls this
+    /// straight for a known hook name, without the argument parser.
+    static func run(name: String, arguments: [String]) -> Int32 {
         let needsInput = name == HookName.prePush.rawValue || name == HookName.referenceTransaction.rawValue
         let input = needsInput ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : ""
-        let status = HookRunner.run(Live.context, name: name, arguments: arguments, input: input)
-        if status != 0 { throw ExitCode(status) }
+        return HookRunner.run(Live.context, name: name, arguments: arguments, input: input)
     }
 }
