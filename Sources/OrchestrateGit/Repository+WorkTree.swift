@@ -31,7 +31,28 @@ extension Repository {
         return try status(pathspec: nil, baseline: baselineTree)
     }
 
-    private func status(pathspec: UnsafeMutablePointer<git_strarray>?, baseline: OpaquePointer? = nil) throws -> [StatusEntry] {
+    /// The paths among `paths` (files) with local changes — staged (against the tree of
+    /// `baseline`, HEAD's when nil), unstaged, or untracked, there or below — one status per
+    /// path. With exact path lists libgit2 scans every entry of the index and of the work tree
+    /// and filters; with an ordinary pathspec it starts and stops its iterators at the path,
+    /// so each look costs what that one path costs.
+    public func localChanges(at paths: [String], comparedTo baseline: ObjectID?) throws -> [String] {
+        var baselineTree: OpaquePointer?
+        if let baseline { baselineTree = try lookupTree(ofCommit: baseline) }
+        defer { git_tree_free(baselineTree) }
+        var changed: [String] = []
+        for path in Set(paths).sorted() {
+            // A pathspec may match more than the path (a `*` in a name is a pattern): keep only
+            // the path itself and what lies below it.
+            let entries = try withStrArray([path]) { spec in try status(pathspec: &spec, baseline: baselineTree, exact: false) }
+            if entries.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) { changed.append(path) }
+        }
+        return changed
+    }
+
+    private func status(
+        pathspec: UnsafeMutablePointer<git_strarray>?, baseline: OpaquePointer? = nil, exact: Bool = true
+    ) throws -> [StatusEntry] {
         var options = git_status_options()
         try check(
             "git_status_options_init",
@@ -41,7 +62,7 @@ extension Repository {
             | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         if let pathspec {
-            options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
+            if exact { options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue }
             options.pathspec = pathspec.pointee
         }
         options.baseline = baseline

@@ -27,7 +27,7 @@ extension StoreTransaction {
 
     /// Every approval ever given on task `id`, oldest first.
     public func approvals(ofTask id: TaskID) throws -> [ApprovalRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM approvals WHERE task = ? ORDER BY time", arguments: [id.rawValue])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM approvals WHERE task = ? ORDER BY time"), arguments: [id.rawValue])
             .compactMap(ApprovalRecord.init(row:))
     }
 

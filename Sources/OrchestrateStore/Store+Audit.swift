@@ -38,7 +38,7 @@ extension StoreTransaction {
     /// Appends an event to the audit trail, chained to the last row, in this transaction.
     @discardableResult
     public func appendAudit(_ event: NewAuditEvent) throws -> AuditEvent {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prevHash: String = last?["hash"] ?? AuditChain.genesis
         let time = Timestamp.format(now)
@@ -46,11 +46,12 @@ extension StoreTransaction {
         let hash = AuditChain.hash(
             prevHash: prevHash, seq: seq, time: time, kind: event.kind.rawValue,
             task: event.task?.rawValue, oid: event.oid, actor: event.actor, detail: detail)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO audit_events (seq, time, kind, task, oid, actor, detail, prevHash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 seq, time, event.kind.rawValue, event.task?.rawValue, event.oid, event.actor,
                 detail, prevHash, hash,

@@ -31,9 +31,9 @@ public struct LandingRecord: Sendable, Equatable {
 extension StoreTransaction {
     /// Journals the intent to move `target` from `oldTip` to `newTip`; returns the row id.
     public func insertMergeJournal(task: TaskID, target: String, oldTip: String, newTip: String, payload: JSONValue) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO merge_journal (task, target, oldTip, newTip, payload, state, createdAt) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-            arguments: [task.rawValue, target, oldTip, newTip, payload.canonicalText, Timestamp.format(now)])
+        try db.cachedStatement(
+            sql: "INSERT INTO merge_journal (task, target, oldTip, newTip, payload, state, createdAt) VALUES (?, ?, ?, ?, ?, 'pending', ?)"
+        ).execute(arguments: [task.rawValue, target, oldTip, newTip, payload.canonicalText, Timestamp.format(now)])
         return db.lastInsertedRowID
     }
 
@@ -44,12 +44,12 @@ extension StoreTransaction {
 
     /// Marks a journal row `done` or `abandoned`.
     public func setMergeJournalState(_ id: Int64, _ state: String) throws {
-        try db.execute(sql: "UPDATE merge_journal SET state = ? WHERE id = ?", arguments: [state, id])
+        try db.cachedStatement(sql: "UPDATE merge_journal SET state = ? WHERE id = ?").execute(arguments: [state, id])
     }
 
     /// Notes that the checkouts of the target still owe journal row `journal`'s move.
     public func insertCheckoutUpdate(journal: Int64) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO checkout_updates (journal) VALUES (?)", arguments: [journal])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO checkout_updates (journal) VALUES (?)").execute(arguments: [journal])
     }
 
     /// The moves of the target still owed to its checkouts, oldest first.
@@ -69,15 +69,15 @@ extension StoreTransaction {
     /// Records a landing (or revert) of a task.
     @discardableResult
     public func insertLanding(task: TaskID, kind: String, target: String, oldTip: String, newTip: String, commits: JSONValue) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO landings (task, kind, target, oldTip, newTip, commits, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [task.rawValue, kind, target, oldTip, newTip, commits.canonicalText, Timestamp.format(now)])
+        try db.cachedStatement(
+            sql: "INSERT INTO landings (task, kind, target, oldTip, newTip, commits, time) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [task.rawValue, kind, target, oldTip, newTip, commits.canonicalText, Timestamp.format(now)])
         return db.lastInsertedRowID
     }
 
     /// The landings and reverts of task `id`, oldest first.
     public func landings(ofTask id: TaskID) throws -> [LandingRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM landings WHERE task = ? ORDER BY id", arguments: [id.rawValue]).compactMap(LandingRecord.init(row:))
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM landings WHERE task = ? ORDER BY id"), arguments: [id.rawValue]).compactMap(LandingRecord.init(row:))
     }
 
     /// Every landing (kind `landed`), oldest first.

@@ -5,7 +5,7 @@ import OrchestrateModel
 extension StoreTransaction {
     /// The task with this id, or nil.
     public func task(_ id: TaskID) throws -> TaskRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id.rawValue])
         else { return nil }
         return try TaskRecord(row: row, dependsOn: dependencies(of: id))
     }
@@ -117,13 +117,14 @@ extension StoreTransaction {
     public func updateTask(_ task: TaskRecord) throws -> TaskRecord {
         var task = task
         task.updatedAt = now
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE tasks SET title = ?, description = ?, priority = ?, state = ?, branch = ?,
                     worktree = ?, base = ?, head = ?, submittedHead = ?, attempts = ?, paths = ?,
                     claimedBy = ?, feedback = ?, stacked = ?, updatedAt = ?
                 WHERE id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 task.title, task.description, task.priority.rawValue, task.state.rawValue,
                 task.branch, task.worktree, task.base, task.head, task.submittedHead,
@@ -136,7 +137,7 @@ extension StoreTransaction {
 
     func dependencies(of id: TaskID) throws -> [TaskID] {
         try String.fetchAll(
-            db, sql: "SELECT dependsOn FROM task_dependencies WHERE task = ? ORDER BY dependsOn",
+            db.cachedStatement(sql: "SELECT dependsOn FROM task_dependencies WHERE task = ? ORDER BY dependsOn"),
             arguments: [id.rawValue]
         ).compactMap(TaskID.init)
     }

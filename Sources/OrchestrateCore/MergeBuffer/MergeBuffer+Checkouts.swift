@@ -63,8 +63,8 @@ extension Orchestrator {
         _ paths: [String], in checkouts: [TargetCheckout], shown: ObjectID? = nil
     ) throws -> (checkout: String, files: [String])? {
         for checkout in checkouts {
-            let dirty = Set(try checkout.repository.status(limitedTo: paths, baseline: shown).map(\.path)).intersection(paths)
-            if !dirty.isEmpty { return (checkout.path, dirty.sorted()) }
+            let dirty = try checkout.repository.localChanges(at: paths, comparedTo: shown)
+            if !dirty.isEmpty { return (checkout.path, dirty) }
         }
         return nil
     }

@@ -19,7 +19,9 @@ struct TargetHistory {
     /// The tip moved by a landing of this run: the new commits join every set.
     mutating func advance(to newTip: ObjectID, adding commits: [ObjectID]) {
         guard newTip != tip else { return }
-        for base in missingFromBase.keys { missingFromBase[base]?.formUnion(commits) }
+        // Over a copy of the keys: iterating the dictionary's own key view while mutating it
+        // copied every set at every landing.
+        for base in Array(missingFromBase.keys) { missingFromBase[base]?.formUnion(commits) }
         tip = newTip
     }
 
