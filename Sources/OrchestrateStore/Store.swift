@@ -87,7 +87,19 @@ public final class Store: Sendable {
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         let now = clock()
         do {
-            return try database.read { db in try body(StoreTransaction(db: db, now: now)) }
+            // A deferred transaction is the snapshot. Not GRDB's `read`: it guards reads with
+            // `PRAGMA query_only` on and off, and a flag pragma expires every prepared
+            // statement of the connection, so cached statements were compiled again after
+            // every read (a quarter of a merge's instructions, docs/performance.md).
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(StoreTransaction(db: db, now: now))
+                    return .commit
+                }
+                guard let result else { preconditionFailure("a committed transaction produced its value") }
+                return result
+            }
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
         }
