@@ -453,7 +453,17 @@ done < {q(lst)}
         if not self.needs(title, commands):
             return
         name = "landing-" + "".join(ch for ch in title if ch.isalnum())[:24]
-        repo, branches = self.landing_setup(name, **setup)
+        snapshot = os.path.join(self.work, name + ".snapshot")
+        listed = os.path.join(snapshot, "branches.txt")
+        if self.o.reuse_setup and os.path.exists(listed):
+            # Set-up takes minutes (200 real starts of a 5,000-file worktree); a kept work
+            # folder's snapshot is the same state, so time a new binary against it at once.
+            log(f"{name}: reusing the set-up in {snapshot}")
+            repo = os.path.join(self.work, name, "repo")
+            with open(listed) as handle:
+                branches = handle.read().split()
+        else:
+            repo, branches = self.landing_setup(name, **setup)
         rebase, mergetree = self.landing_scripts(repo, branches)
         restore = self.restore_command(repo)
         # The restore replaces the scenario folder, so every command enters it afresh (a shell
@@ -506,6 +516,8 @@ def main():
                         help="comma-separated subset of landing,stacked,gate,spawn,reads,hooks")
     parser.add_argument("--workdir", default=None, help="where repositories are generated [a temporary folder]")
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
+    parser.add_argument("--reuse-setup", action="store_true",
+                        help="landing scenarios: time against the snapshot a kept --workdir already holds")
     options = parser.parse_args()
     if options.runs < 5:
         parser.error("--runs must be at least 5: the machine is noisy and we report medians")
