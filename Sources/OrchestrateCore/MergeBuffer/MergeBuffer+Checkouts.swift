@@ -72,12 +72,12 @@ extension Orchestrator {
     /// Brings the checkouts of the target to the run's last landing (its landed paths only,
     /// SAFE: a file is changed only while it still matches what the checkout showed) and
     /// settles the owed rows.
-    func catchUpCheckouts(_ owed: inout OwedCheckouts, in checkouts: [TargetCheckout]) throws {
-        guard !owed.journals.isEmpty else { return }
-        bringAlong(checkouts, from: owed.shownTip, to: owed.landedTip, paths: owed.paths.sorted())
-        let journals = owed.journals
+    func catchUpCheckouts(_ run: inout MergeRun) throws {
+        guard !run.owed.journals.isEmpty else { return }
+        bringAlong(try run.checkouts(), from: run.owed.shownTip, to: run.owed.landedTip, paths: run.owed.paths.sorted())
+        let journals = run.owed.journals
         try store.write { try $0.clearCheckoutUpdates(journals) }
-        owed.caughtUp()
+        run.owed.caughtUp()
     }
 
     /// Catches the checkouts up with landings a killed merge left owed, one landing at a time
@@ -100,7 +100,13 @@ extension Orchestrator {
             do {
                 try checkout.repository.checkoutPaths(from: old, to: new, paths: paths)
             } catch {
-                context.err("warning: could not update \(checkout.path) to the new \(config.target) (\(error)); run `git status` there")
+                // A local change in the way (made while the merge ran) stops a checkout as a
+                // whole: bring every other path along, one at a time, and name the rest.
+                let stuck = paths.filter { path in
+                    (try? checkout.repository.checkoutPaths(from: old, to: new, paths: [path])) == nil
+                }
+                context.err(
+                    "warning: \(checkout.path) has local changes to \(stuck.isEmpty ? "files" : stuck.joined(separator: ", ")), which the new \(config.target) changes; they were left as they are (\(error)): compare them with `git diff \(config.target) -- <file>` there")
             }
         }
     }

@@ -25,10 +25,10 @@ extension Orchestrator {
         } catch {
             // What landed stays landed: the user's checkout must show it even when a later
             // task failed unexpectedly.
-            try? catchUpCheckouts(&run.owed, in: run.checkouts())
+            try? catchUpCheckouts(&run)
             throw error
         }
-        try catchUpCheckouts(&run.owed, in: run.checkouts())
+        try catchUpCheckouts(&run)
         if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
         return MergeReport(
             target: config.target, dryRun: dryRun, startTip: startTip.hex,

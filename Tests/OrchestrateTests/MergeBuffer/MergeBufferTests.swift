@@ -166,6 +166,26 @@ struct MergeBufferTests {
         #expect(try repo.git("diff", "--cached", "--stat") == "", "the index matches the new main")
     }
 
+    @Test("a file of the checkout changed while the merge ran is left as it is and named; every other landed file arrives")
+    func checkoutChangedDuringTheRun() throws {
+        let repo = try TestRepo.forMerge()
+        // The check plays the user: it writes a.txt into the main checkout while the run lands.
+        try repo.write(".augment-orchestrator.json", """
+            {"checks": [{"name": "user edits", "command": ["sh", "-c", "echo mine > '\(repo.path)/a.txt'"]}]}
+            """)
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "a check")
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        let t2 = try repo.approvedTask("Add b", files: [("b.txt", "b\n")])
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\(t1.id)\tlanded") && result.stdout.contains("\(t2.id)\tlanded"))
+        #expect(result.stderr.contains("has local changes to a.txt"), "\(result)")
+        #expect(repo.read("a.txt") == "mine\n", "the user's file is kept")
+        #expect(repo.read("b.txt") == "b\n", "the other landed file arrives")
+        #expect(try repo.git("status", "--porcelain", "--", "b.txt") == "")
+    }
+
     @Test("a rebase that changes the patch id voids the approval")
     func patchIDChanged() throws {
         let lines = (1...10).map { "line \($0)" }
