@@ -165,88 +165,11 @@ extension Orchestrator {
         return approvals.last(where: { $0.patchId == patch })
     }
 
-    /// Moves the task's branch to its replayed head (compare-and-swap) and brings its worktree
-    /// there; records the new base and head so the approval follows the change.
-    private func moveTaskBranch(_ task: inout TaskRecord, from head: ObjectID, to newHead: ObjectID, base: ObjectID) throws {
-        let id = task.id
-        var worktreeRepo: Repository?
-        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
-            let repo = try Repository.open(at: worktree)
-            let dirty = try uncommittedChanges(in: repo, branch: task.branch)
-            if !dirty.isEmpty {
-                throw OrchestrateError.failed(
-                    "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again")
-            }
-            worktreeRepo = repo
-        }
-        task = try store.write { tx in
-            var current = try requireTask(id, in: tx)
-            current.base = base.hex
-            current.head = newHead.hex
-            return try tx.updateTask(current)
-        }
-        faultInjectionPause("before-branch-move")
-        try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
-        faultInjectionPause("before-worktree-reset")
-        try worktreeRepo?.hardReset(to: newHead)
-    }
-
-    /// A task worktree's uncommitted changes — none when the worktree shows exactly what its
-    /// branch pointed at before its last move, nothing more, nothing untracked: a merge killed
-    /// between moving the branch and resetting the worktree leaves that, and finishing the
-    /// reset loses nothing (that content is the commit the branch left).
-    private func uncommittedChanges(in worktree: Repository, branch: String) throws -> [StatusEntry] {
-        let dirty = try worktree.status()
-        let ref = "refs/heads/\(branch)"
-        guard !dirty.isEmpty, let previous = try mainRepository.previousTarget(of: ref),
-            let current = try mainRepository.referenceTarget(ref),
-            try worktree.status(limitedTo: nil, baseline: previous).isEmpty
-        else { return dirty }
-        try worktree.hardReset(to: current)
-        context.err("merge: finished resetting the worktree of \(branch) to \(current.short()), left half done by an interrupted merge")
-        return []
-    }
-
     private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {
         [
             "commits": .array(outcome.commits.map(\.json)),
             "checks": .array(outcome.checks.map(\.json)),
             "fastForward": .bool(outcome.fastForward),
         ]
-    }
-
-    /// After landing: the worktree and branch go (the branch's work is on the target now) —
-    /// unless `merge.keepWorktrees`, when the branch follows what landed and the worktree shows
-    /// it, or the worktree holds uncommitted work, which is never thrown away.
-    private func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
-        let branchRef = "refs/heads/\(task.branch)"
-        let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
-        if dirty, let worktree {
-            context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
-            return
-        }
-        if config.merge.keepWorktrees {
-            guard head != landed else { return }
-            do {
-                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
-                if let worktree { try Repository.open(at: worktree).hardReset(to: landed) }
-            } catch {
-                context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
-            }
-            return
-        }
-        do {
-            try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
-            if task.worktree != nil {
-                try store.write { tx in
-                    var current = try requireTask(task.id, in: tx)
-                    current.worktree = nil
-                    try tx.updateTask(current)
-                }
-            }
-        } catch {
-            context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
-        }
     }
 }
