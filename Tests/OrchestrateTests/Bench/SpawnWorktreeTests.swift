@@ -56,6 +56,22 @@ struct SpawnWorktreeTests {
         #expect(!FileManager.default.fileExists(atPath: worktree))
     }
 
+    @Test("a tree with a submodule entry gives a clean worktree whose index keeps the entry")
+    func submoduleFallsBack() throws {
+        let repo = try TestRepo(files: ["README.md": "hello\n"])
+        let pinned = try repo.revParse("HEAD")
+        try repo.git("update-index", "--add", "--cacheinfo", "160000,\(pinned),vendor/lib")
+        try repo.git("commit", "-q", "-m", "a submodule entry")
+        try repo.orchestrateOK("init", "--no-hooks")
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "config")
+        try repo.orchestrateOK("add", "Spawned")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        #expect(try repo.git("status", "--porcelain", "--ignored", in: worktree) == "")
+        #expect(try repo.git("ls-files", "-s", "vendor/lib", in: worktree).hasPrefix("160000 \(pinned)"))
+        #expect(repo.read("README.md", in: worktree) == "hello\n")
+    }
+
     @Test("with a .gitattributes that asks for filters, start still applies them")
     func filtersApplied() throws {
         let repo = try TestRepo(files: [
