@@ -66,34 +66,25 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction (taken at once, `BEGIN IMMEDIATE`, so that two
     /// processes serialise instead of failing half way). Everything in it lands or nothing does.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        let now = clock()
-        do {
-            return try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(StoreTransaction(db: db, now: now))
-                    return .commit
-                }
-                guard let result else { preconditionFailure("a committed transaction produced its value") }
-                return result
-            }
-        } catch let error as DatabaseError {
-            throw StoreError(error, path: path)
-        }
+        try transaction(.immediate, body)
     }
 
     @discardableResult
     /// Runs `body` in a read-only snapshot.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        // A deferred transaction is the snapshot. Not GRDB's `read`: it guards reads with
+        // `PRAGMA query_only` on and off, and a flag pragma expires every prepared statement
+        // of the connection, so cached statements were compiled again after every read (a
+        // quarter of a merge's instructions, docs/performance.md).
+        try transaction(.deferred, body)
+    }
+
+    private func transaction<T>(_ kind: Database.TransactionKind, _ body: (StoreTransaction) throws -> T) throws -> T {
         let now = clock()
         do {
-            // A deferred transaction is the snapshot. Not GRDB's `read`: it guards reads with
-            // `PRAGMA query_only` on and off, and a flag pragma expires every prepared
-            // statement of the connection, so cached statements were compiled again after
-            // every read (a quarter of a merge's instructions, docs/performance.md).
             return try database.writeWithoutTransaction { db in
                 var result: T?
-                try db.inTransaction(.deferred) {
+                try db.inTransaction(kind) {
                     result = try body(StoreTransaction(db: db, now: now))
                     return .commit
                 }

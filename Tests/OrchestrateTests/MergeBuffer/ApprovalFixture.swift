@@ -19,6 +19,13 @@ extension TestRepo {
         return repo
     }
 
+    /// Replaces the configuration file with `json` and commits it.
+    func commitConfig(_ json: String, message: String) throws {
+        try write(".augment-orchestrator.json", json)
+        try git("add", ".augment-orchestrator.json")
+        try git("commit", "-q", "-m", message)
+    }
+
     /// Adds a task, starts it (optionally stacked), commits `files` in its worktree (one commit
     /// each), submits and approves it. Returns the worktree path.
     @discardableResult

@@ -93,11 +93,9 @@ struct MergeBufferTests {
     @Test("a failing check isolates the task, with its name, status and output in the audit trail")
     func checkFailure() throws {
         let repo = try TestRepo.forMerge()
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "no-bad", "command": ["sh", "-c", "echo checking; test ! -f bad.txt"], "timeoutSeconds": 60}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "config")
+            """, message: "config")
         let bad = try repo.approvedTask("Bad", files: [("bad.txt", "x\n")])
         let good = try repo.approvedTask("Good", files: [("good.txt", "y\n")])
         let result = try repo.orchestrate("merge")
@@ -120,11 +118,9 @@ struct MergeBufferTests {
         let repo = try TestRepo.forMerge()
         let mark = repo.scratch + "/pushed"
         let script = "if [ ! -f \(mark) ]; then touch \(mark); git -C \(repo.path) commit -q --allow-empty -m external; fi"
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "push", "command": ["sh", "-c", "\(script)"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "config")
+            """, message: "config")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         let result = try repo.orchestrate("merge")
         #expect(result.status == 0, "\(result)")
@@ -170,11 +166,9 @@ struct MergeBufferTests {
     func checkoutChangedDuringTheRun() throws {
         let repo = try TestRepo.forMerge()
         // The check plays the user: it writes a.txt into the main checkout while the run lands.
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "user edits", "command": ["sh", "-c", "echo mine > '\(repo.path)/a.txt'"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "a check")
+            """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         let t2 = try repo.approvedTask("Add b", files: [("b.txt", "b\n")])
         let result = try repo.orchestrate("merge")

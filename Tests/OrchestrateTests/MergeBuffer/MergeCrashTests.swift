@@ -110,11 +110,9 @@ struct MergeCrashTests {
     @Test("kill -9 between recording the rebased head and moving the branch: the approval holds and the next merge lands")
     func killBeforeBranchMove() throws {
         let repo = try TestRepo.forMerge()
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "true", "command": ["true"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "a check")
+            """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         let approvedHead = try repo.revParse("orchestrate/\(t1.id)")
         try repo.commit("other.txt", "x\n", message: "external")
@@ -135,11 +133,9 @@ struct MergeCrashTests {
     @Test("kill -9 between moving the branch and resetting its worktree: the next merge finishes the reset and lands")
     func killBeforeWorktreeReset() throws {
         let repo = try TestRepo.forMerge()
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "a check")
+            """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
         let merge = try BackgroundMerge(repo, pause: "before-worktree-reset")
@@ -156,11 +152,9 @@ struct MergeCrashTests {
     @Test("a worktree with real uncommitted work is not reset: the merge reports it blocked")
     func realWorkIsNotReset() throws {
         let repo = try TestRepo.forMerge()
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "true", "command": ["true"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "a check")
+            """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
         try repo.write("a.txt", "unfinished thought\n", in: t1.worktree)
@@ -174,11 +168,9 @@ struct MergeCrashTests {
     func killDuringCheck() throws {
         let repo = try TestRepo.forMerge()
         let started = repo.scratch + "/check-started"
-        try repo.write(".augment-orchestrator.json", """
+        try repo.commitConfig("""
             {"checks": [{"name": "slow", "command": ["sh", "-c", "echo $$ > \(started); sleep 30"]}]}
-            """)
-        try repo.git("add", ".augment-orchestrator.json")
-        try repo.git("commit", "-q", "-m", "slow check")
+            """, message: "slow check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
         let tip = try repo.revParse("main")
