@@ -12,8 +12,8 @@ struct TargetCheckout {
 /// The landings of a run that the checkouts of the target have not caught up with yet.
 ///
 /// Bringing a checkout along writes its whole index (for a 5,000-file repository about as
-/// much work as the rest of a landing), so a run lands first and brings the checkouts along
-/// once at the end, for the paths it landed, as `git merge --ff-only` would. Each landing owed
+/// much work as the rest of a landing), so a run without checks lands first and brings the
+/// checkouts along once at the end, for the paths it landed, as `git merge --ff-only` would. Each landing owed
 /// is in the database (`checkout_updates`) in the transaction that records it: a merge killed
 /// half way leaves the next `merge` or `doctor` what it needs to finish the job.
 struct OwedCheckouts {
@@ -33,6 +33,12 @@ struct OwedCheckouts {
         journals.append(journal)
         landedTip = tip
         paths.formUnion(landed)
+    }
+
+    /// The checkouts were brought to `tip` at once (nothing owed).
+    mutating func shown(_ tip: ObjectID) {
+        shownTip = tip
+        landedTip = tip
     }
 
     mutating func caughtUp() {

@@ -128,8 +128,11 @@ extension Orchestrator {
                 return outcome
             }
             let payload = landingPayload(outcome)
-            // The checkouts catch up once, at the end of the run (see OwedCheckouts).
-            let owe = !checkouts.isEmpty
+            // Without checks a run lands many tasks a second, and the checkouts catch up once,
+            // at its end (see OwedCheckouts). With checks a run can take minutes: the checkouts
+            // follow each landing, so that a commit made in one meanwhile starts from what
+            // landed (its index write is nothing next to a check).
+            let owe = !checkouts.isEmpty && !willCheck
             guard let journalID = try moveTarget(
                 for: id, from: oldTip, to: newHead, payload: payload, paths: landedPaths, checkouts: checkouts, checkoutsLater: owe)
             else {
@@ -144,7 +147,11 @@ extension Orchestrator {
                 continue
             }
             try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: journalID, payload: payload, checkoutsOwed: owe)
-            if owe { run.owed.owe(journalID, movedTo: newHead, paths: landedPaths) }
+            if owe {
+                run.owed.owe(journalID, movedTo: newHead, paths: landedPaths)
+            } else {
+                run.owed.shown(newHead)
+            }
             run.history.advance(to: newHead, adding: outcome.landedCommits)
             if !outcome.fastForward {
                 run.history.landedRewritten(base: replayBase, sources: outcome.commits.compactMap { ObjectID(hex: $0.source) })

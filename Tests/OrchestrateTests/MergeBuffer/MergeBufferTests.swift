@@ -148,9 +148,14 @@ struct MergeBufferTests {
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "approved")
     }
 
-    @Test("two landings of one run change the same file: neither is mistaken for a local change; the checkout shows the last")
-    func sameFileTwiceInOneRun() throws {
+    @Test(
+        "two landings of one run change the same file: neither is mistaken for a local change; the checkout shows the last",
+        arguments: [false, true])
+    func sameFileTwiceInOneRun(withChecks: Bool) throws {
         let repo = try TestRepo.forMerge(files: ["README.md": "hello\n", "NOTES.md": "notes\n"])
+        // Without checks the checkout catches up at the end of the run, with checks after
+        // each landing: both must tell landed changes from the user's.
+        if withChecks { try repo.commitConfig(#"{"checks": [{"name": "true", "command": ["true"]}]}"#, message: "a check") }
         let t1 = try repo.approvedTask("First edit", files: [("README.md", "one\n")])
         let t2 = try repo.approvedTask("Second edit", files: [("README.md", "two\n")], dependsOn: [t1.id], stack: true)
         try repo.write("NOTES.md", "my local edit\n")
