@@ -168,16 +168,7 @@ struct RunColumns {
     let endedAt, outcome, exitStatus, signal, logPath, detail: Int
 
     init(_ row: Row) throws {
-        var positions: [String: Int] = [:]
-        for (index, name) in row.columnNames.enumerated() where positions[name] == nil {
-            positions[name] = index
-        }
-        func at(_ name: String) throws -> Int {
-            guard let index = positions[name] else {
-                throw StoreError.constraint("a run query did not select the column \(name)")
-            }
-            return index
-        }
+        let at = ColumnPositions(row, of: "run").index(of:)
         id = try at("id"); task = try at("task"); attempt = try at("attempt"); command = try at("command")
         pid = try at("pid"); pidStartTime = try at("pidStartTime"); supervisorPid = try at("supervisorPid")
         startedAt = try at("startedAt"); heartbeatAt = try at("heartbeatAt"); endedAt = try at("endedAt")

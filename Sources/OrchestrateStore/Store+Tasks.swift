@@ -145,6 +145,27 @@ extension StoreTransaction {
 
 func encodePaths(_ paths: [String]) -> String { JSONValue.array(paths.map(JSONValue.string)).canonicalText }
 
+/// The position of each column of a row, by name, found once (GRDB's `row["name"]` searches
+/// case-insensitively on every call).
+struct ColumnPositions {
+    private var positions: [String: Int] = [:]
+    private let what: String
+
+    init(_ row: Row, of what: String) {
+        self.what = what
+        for (index, name) in row.columnNames.enumerated() where positions[name] == nil {
+            positions[name] = index
+        }
+    }
+
+    func index(of name: String) throws -> Int {
+        guard let index = positions[name] else {
+            throw StoreError.constraint("a \(what) query did not select the column \(name)")
+        }
+        return index
+    }
+}
+
 /// Where each task column sits in a row. GRDB's `row["name"]` searches the columns case-
 /// insensitively on every call (lowercasing names each time), which dominated reading 10,000
 /// tasks; a bulk read finds the positions once and decodes by index (docs/performance.md).
@@ -153,16 +174,7 @@ struct TaskColumns {
     let submittedHead, attempts, paths, claimedBy, feedback, stacked, createdAt, updatedAt: Int
 
     init(_ row: Row) throws {
-        var positions: [String: Int] = [:]
-        for (index, name) in row.columnNames.enumerated() where positions[name] == nil {
-            positions[name] = index
-        }
-        func at(_ name: String) throws -> Int {
-            guard let index = positions[name] else {
-                throw StoreError.constraint("a task query did not select the column \(name)")
-            }
-            return index
-        }
+        let at = ColumnPositions(row, of: "task").index(of:)
         id = try at("id"); seq = try at("seq"); title = try at("title")
         description = try at("description"); priority = try at("priority"); state = try at("state")
         branch = try at("branch"); worktree = try at("worktree"); base = try at("base")
