@@ -3,8 +3,8 @@
 
 Generates repositories with `git fast-import`, sets each scenario up with the real
 git-orchestrate commands (not timed), then times our command and the git-CLI way a user would
-script it in ONE hyperfine invocation per scenario (`--prepare` restores state before every
-run), and reports medians and ratios (ours / git CLI) as a table and as JSON.
+script it, alternating, in rounds of one hyperfine run each (`--prepare` restores state
+before every run), and reports medians and ratios (ours / git CLI) as a table and as JSON.
 Scenarios whose commands do not exist in the binary yet are skipped with a clear line.
 """
 import argparse
@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,22 +122,53 @@ def generate_base(path, binary, files, commits):
 # --- hyperfine ----------------------------------------------------------------------------
 
 def hyperfine(commands, runs, cwd):
-    """Times [(label, command, prepare-or-None)] in one hyperfine invocation; returns results by label."""
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        export = handle.name
-    args = ["hyperfine", "--runs", str(runs), "--warmup", "0", "--style", "basic", "--export-json", export]
+    """Times [(label, command, prepare-or-None)] in `runs` alternating rounds; returns results by label.
+
+    Each round is one hyperfine invocation that runs every command once, and the order rotates
+    from round to round (A B C, B C A, C A B, ...): whatever the machine does meanwhile (disk
+    write-back, another process) falls on all commands alike instead of on one block of runs.
+    """
     if all(prep for _, _, prep in commands):
-        for _, _, prep in commands:
-            args += ["--prepare", prep]
+        prepared = True
     elif any(prep for _, _, prep in commands):
         raise ValueError("either every command has a prepare step or none has")
-    for label, command, _ in commands:
-        args += ["--command-name", label, command]
-    subprocess.run(args, cwd=cwd, check=True, stdout=sys.stderr)
-    with open(export) as handle:
-        data = json.load(handle)
-    os.unlink(export)
-    return {r["command"]: r for r in data["results"]}
+    else:
+        prepared = False
+    samples = {label: {"times": [], "user": [], "system": [], "exit_codes": []} for label, _, _ in commands}
+    for round_ in range(runs):
+        shift = round_ % len(commands)
+        order = commands[shift:] + commands[:shift]
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+            export = handle.name
+        args = ["hyperfine", "--runs", "1", "--warmup", "0", "--style", "none", "--export-json", export]
+        if prepared:
+            for _, _, prep in order:
+                args += ["--prepare", prep]
+        for label, command, _ in order:
+            args += ["--command-name", label, command]
+        subprocess.run(args, cwd=cwd, check=True, stdout=sys.stderr)
+        with open(export) as handle:
+            data = json.load(handle)
+        os.unlink(export)
+        for r in data["results"]:
+            sample = samples[r["command"]]
+            sample["times"] += r["times"]
+            sample["user"].append(r["user"])
+            sample["system"].append(r["system"])
+            sample["exit_codes"] += r["exit_codes"]
+        log(f"round {round_ + 1} of {runs}: " + ", ".join(
+            f"{r['command']} {r['times'][0] * 1000:.1f} ms" for r in data["results"]))
+    results = {}
+    for label, sample in samples.items():
+        times = sample["times"]
+        results[label] = {
+            "command": label, "times": times, "exit_codes": sample["exit_codes"],
+            "median": statistics.median(times), "mean": statistics.fmean(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else None,
+            "min": min(times), "max": max(times),
+            "user": statistics.fmean(sample["user"]), "system": statistics.fmean(sample["system"]),
+        }
+    return results
 
 
 # --- scenario helpers ---------------------------------------------------------------------
@@ -149,6 +181,26 @@ class Bench:
         self.results = []
         self.skipped = []
         self.available = {}
+        # Nothing is deleted while scenarios run: what a run discards is moved in here (a
+        # rename, no unlink) and removed after the last scenario. On this machine's ext4 (no
+        # journal) the kernel skips inodes freed in the last 30-35 s when it allocates new
+        # ones (`recently_deleted` in fs/ext4/ialloc.c, 43% of `start`'s samples under perf
+        # right after 5,000 deletions), so deleting a work tree before each timed run made the
+        # next one pay for it. docs/performance.md#how-the-harness-keeps-runs-fair
+        self.trash = os.path.join(self.work, "trash")
+        os.makedirs(self.trash, exist_ok=True)
+
+    def discard(self, path):
+        """Moves a folder out of the way without deleting it (see `self.trash`)."""
+        if os.path.lexists(path):
+            os.rename(path, os.path.join(tempfile.mkdtemp(dir=self.trash), "discarded"))
+
+    def discard_command(self, path):
+        """The shell form of `discard`, for hyperfine's prepare steps."""
+        return f"{{ [ ! -e {q(path)} ] || mv {q(path)} \"$(mktemp -d -p {q(self.trash)})/discarded\"; }}"
+
+    def empty_trash(self):
+        shutil.rmtree(self.trash, ignore_errors=True)
 
     def has(self, command):
         """Whether the binary has this subcommand (`<command> --help` exits 0)."""
@@ -172,8 +224,7 @@ class Bench:
     def fresh_repo(self, name):
         """A copy of the generated base repository at <workdir>/<name>/repo."""
         folder = os.path.join(self.work, name)
-        if os.path.exists(folder):
-            run(["rm", "-rf", folder])
+        self.discard(folder)
         os.makedirs(folder)
         repo = os.path.join(folder, "repo")
         run(["cp", "-a", os.path.join(self.work, "base", "repo"), repo])
@@ -192,6 +243,9 @@ class Bench:
                 "scenario": scenario, "command": label, "medianMs": r["median"] * 1000,
                 "meanMs": r["mean"] * 1000, "stddevMs": (r.get("stddev") or 0) * 1000,
                 "runs": len(r["times"]), "timesMs": [t * 1000 for t in r["times"]],
+                # Mean CPU time per run: when wall times swing, these tell the tool's own work
+                # (user) from the file system's (system).
+                "userMs": r["user"] * 1000, "systemMs": r["system"] * 1000,
             })
         for ours, baseline in pairs:
             a, b = timed[ours]["median"], timed[baseline]["median"]
@@ -213,17 +267,15 @@ class Bench:
         db = q(self.db(repo))
 
         def reset_ours(ids):
-            remove = "; ".join(
-                f"git worktree remove --force {q(os.path.join(wts, i))} 2>/dev/null; "
-                f"git branch -q -D orchestrate/{i} 2>/dev/null" for i in ids)
+            moves = "; ".join(self.discard_command(os.path.join(wts, i)) for i in ids)
+            branches = " ".join(f"orchestrate/{i}" for i in ids)
             in_list = ",".join(f"'{i}'" for i in ids)
-            return (f"{remove}; git worktree prune; sqlite3 {db} \"UPDATE tasks SET state='queued', "
+            return (f"{moves}; git worktree prune; git branch -q -D {branches} 2>/dev/null || true; sqlite3 {db} \"UPDATE tasks SET state='queued', "
                     f"worktree=NULL, base=NULL, head=NULL, claimedBy=NULL WHERE id IN ({in_list})\"")
 
         def reset_git(names):
-            return "; ".join(
-                f"git worktree remove --force {q(os.path.join(gitwts, n))} 2>/dev/null; "
-                f"git branch -q -D {n} 2>/dev/null" for n in names) + "; git worktree prune"
+            moves = "; ".join(self.discard_command(os.path.join(gitwts, n)) for n in names)
+            return f"{moves}; git worktree prune; git branch -q -D {' '.join(names)} 2>/dev/null || true"
 
         one = hyperfine([
             ("start", f"{q(self.bin)} start S1", reset_ours(["S1"])),
@@ -386,8 +438,9 @@ class Bench:
             # The landing is what is timed: neither baseline keeps a work tree per branch, so
             # the tasks' work trees go now (removing 200 work trees of 5,000 files is disk
             # work, not landing). The branches stay, as the baselines have them.
-            run(["git", "worktree", "remove", "--force", wt], cwd=repo)
+            self.discard(wt)
             branches.append(f"orchestrate/{tid}")
+        run(["git", "worktree", "prune"], cwd=repo)
         run(["sqlite3", self.db(repo), "UPDATE tasks SET worktree = NULL"])
         for tid, *_ in specs:
             self.orch(repo, "approve", tid, "--by", REVIEWER)
@@ -405,14 +458,14 @@ class Bench:
             cwd=repo)
         folder = os.path.dirname(repo)
         snapshot = folder + ".snapshot"
-        run(["rm", "-rf", snapshot])
+        self.discard(snapshot)
         run(["cp", "-a", folder, snapshot])
         return repo, branches
 
     def restore_command(self, repo):
         """Puts the scenario folder back as the snapshot has it (not timed)."""
         folder = os.path.dirname(repo)
-        return f"rm -rf {q(folder)} && cp -a {q(folder + '.snapshot')} {q(folder)}"
+        return f"{self.discard_command(folder)} && cp -a {q(folder + '.snapshot')} {q(folder)}"
 
     def landing_scripts(self, repo, branches):
         folder = os.path.dirname(repo)
@@ -551,6 +604,7 @@ def main():
                 log(line)
                 bench.skipped.append({"scenario": name, "reason": line})
     finally:
+        bench.empty_trash()
         if not options.keep:
             shutil.rmtree(options.workdir, ignore_errors=True)
     report = table(bench.results)
