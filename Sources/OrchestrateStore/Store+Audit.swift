@@ -62,6 +62,17 @@ extension StoreTransaction {
             prevHash: prevHash, hash: hash)
     }
 
+    /// The commits recorded by `init` as the protected branches' history before
+    /// git-orchestrate (the `initialized` event's `baseline`); empty when none was recorded.
+    public func initializationBaseline() throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT value FROM json_each(
+                        (SELECT detail FROM audit_events WHERE kind = 'initialized' ORDER BY seq LIMIT 1), '$.baseline')
+                    """))
+    }
+
     /// Audit events, oldest first: for one task, since a time, the newest `limit` of them.
     public func auditEvents(task: TaskID? = nil, since: Date? = nil, limit: Int? = nil) throws -> [AuditEvent] {
         var conditions: [String] = []

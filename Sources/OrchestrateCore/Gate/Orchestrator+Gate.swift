@@ -130,10 +130,12 @@ extension Orchestrator {
         }
     }
 
-    /// The commits reachable from `head` and not from `hiding` (ids missing locally are
-    /// ignored), and those among them that are not cleared, oldest first.
+    /// The commits reachable from `head` and not from `hiding` nor from the history the
+    /// protected branches held at `init` (ids missing locally are ignored), and those among
+    /// them that are not cleared, oldest first.
     public func unclearedCommits(from head: ObjectID, hiding: [ObjectID]) throws -> (count: Int, offenders: [GateOffender]) {
-        let present = try hiding.filter { try repository.hasObject($0) }
+        let baseline = try store.read { try $0.initializationBaseline() }.compactMap(ObjectID.init(hex:))
+        let present = try (hiding + baseline).filter { try repository.hasObject($0) }
         let commits = try repository.commits(from: [head], hiding: present)
         let cleared = try store.read { try $0.clearedCommits(among: commits.map(\.hex)) }
         let uncleared = commits.filter { cleared[$0.hex] == nil }

@@ -62,14 +62,29 @@ extension Orchestrator {
         let orchestrator = Orchestrator(
             context: context, repository: repository, paths: paths, config: config, store: store)
         if createdDatabase {
+            let baseline = try orchestrator.protectedBranchTips()
             try store.write { tx in
                 try tx.appendAudit(
                     NewAuditEvent(
-                        kind: .initialized, actor: orchestrator.actor,
-                        detail: ["target": .string(config.target), "worktree": .string(paths.mainWorktree)]))
+                        kind: .initialized, oid: try main.referenceTarget("refs/heads/\(config.target)")?.hex,
+                        actor: orchestrator.actor,
+                        detail: [
+                            "target": .string(config.target), "worktree": .string(paths.mainWorktree),
+                            "baseline": .array(baseline.map { .string($0.hex) }),
+                        ]))
             }
         }
         return orchestrator
+    }
+
+    /// The commits the protected branches hold now, the target among them: recorded by `init`
+    /// as the history the gate takes as given (it predates git-orchestrate, so no task could
+    /// have approved it).
+    func protectedBranchTips() throws -> [ObjectID] {
+        let tips = try repository.references(matching: "refs/heads/*")
+            .filter { isProtected(remoteRef: $0.name) }
+            .map(\.target)
+        return Array(Set(tips)).sorted { $0.hex < $1.hex }
     }
 
     /// Writes a fresh configuration file without ever replacing one: the file is written

@@ -37,6 +37,36 @@ struct GateTests {
         #expect(detail?["remote"] as? String == "origin")
     }
 
+    @Test("history the protected branches held at init pushes to a new remote; a commit made after init does not")
+    func historyBeforeInitIsGiven() throws {
+        let repo = try TestRepo()
+        let before = try repo.commit("old.txt", "old\n", message: "Work from before git-orchestrate")
+        try repo.git("branch", "release/1", "HEAD~1")
+        try repo.write(".augment-orchestrator.json", #"{"protectedBranches": ["main", "release/*"]}"#)
+        try repo.orchestrateOK("init")
+        let initialized = try #require(try GateFixture.allEvents(repo).first)
+        #expect(initialized["kind"] as? String == "initialized")
+        #expect(initialized["oid"] as? String == before)
+        let releaseTip = try repo.git("rev-parse", "release/1").trimmingCharacters(in: .whitespacesAndNewlines)
+        let baseline = (initialized["detail"] as? [String: Any])?["baseline"] as? [String]
+        #expect(Set(baseline ?? []) == [before, releaseTip])
+
+        try repo.git("init", "-q", "--bare", GateFixture.remote(repo))
+        try repo.git("remote", "add", "origin", GateFixture.remote(repo))
+        let first = try repo.gitResult("push", "-q", "origin", "main", "release/1")
+        #expect(first.status == 0, "\(first)")
+        #expect(try GateFixture.remoteTip(repo, "main") == before)
+
+        let stray = try repo.commit("stray.txt", "x\n", message: "Stray fix")
+        let push = try repo.gitResult("push", "origin", "main")
+        #expect(push.stderr.contains("push to origin refs/heads/main refused: 1 of 1 commit lacks approval"), "\(push)")
+        #expect(push.stderr.contains("\(stray.prefix(8)) Stray fix"))
+        #expect(try GateFixture.remoteTip(repo, "main") == before)
+        // A branch created after init from that history, pushed as a new protected branch, holds only given history.
+        try repo.git("branch", "release/2", before)
+        #expect(try repo.gitResult("push", "-q", "origin", "release/2").status == 0)
+    }
+
     @Test("approved work that landed pushes, and the decision is in the audit trail")
     func approvedPushes() throws {
         let repo = try GateFixture.repoWithRemote()
@@ -126,10 +156,11 @@ struct GateTests {
         #expect(offenders?.map { $0["oid"] as? String } == [stray])
         #expect(json?["commits"] as? Int == 2)
         _ = oid
-        // A single revision means all its history: the initial commit was never approved.
-        let all = try repo.orchestrate("verify", "main")
+        // A single revision means all its history; what main held at `init` is taken as given.
+        let all = try repo.orchestrate("verify", "main", "--format", "json")
         #expect(all.status == 1)
-        #expect(all.stdout.contains("initial"))
+        let allOffenders = (try TestRepo.json(all.stdout) as? [String: Any])?["offenders"] as? [[String: Any]]
+        #expect(allOffenders?.map { $0["oid"] as? String } == [stray])
         let malformed = try repo.orchestrate("verify", "nope..main")
         #expect(malformed.status == 2)
         #expect(malformed.stderr.contains("\"nope\" in \"nope..main\" does not name a commit"))
