@@ -4,7 +4,7 @@ import Foundation
 public enum AuditKind: String, CaseIterable, Sendable {
     case initialized, added, started, claimed, progress, submitted, approved, approvalVoided,
         rejected, restored, landed, conflicted, checkFailed, reverted, cancelled, gateRefused,
-        gatePassed, requeued, runStarted, runEnded, heartbeatLost, repaired
+        gatePassed, requeued, runStarted, runEnded, heartbeatLost, repaired, collected
 }
 
 /// An event to append to the audit trail; the store gives it a sequence number and a hash.

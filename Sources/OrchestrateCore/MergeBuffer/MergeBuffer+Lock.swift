@@ -12,8 +12,9 @@ final class MergeLock {
         close(fd)
     }
 
-    /// Takes the lock, waiting up to `wait` seconds; fails naming the pid that holds it.
-    static func acquire(directory: String, wait: TimeInterval) throws -> MergeLock {
+    /// Takes the lock, waiting up to `wait` seconds; fails naming the pid that holds it and
+    /// `then`, the command to run again once it is free.
+    static func acquire(directory: String, wait: TimeInterval, then: String = "git orchestrate merge") throws -> MergeLock {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/merge.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -28,7 +29,7 @@ final class MergeLock {
                 let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
                 close(fd)
                 throw OrchestrateError.failed(
-                    "another merge is running (pid \(holder)); wait for it to finish, then run `git orchestrate merge` again")
+                    "another merge is running (pid \(holder)); wait for it to finish, then run `\(then)` again")
             }
             usleep(50_000)
         }

@@ -16,7 +16,8 @@ extension Orchestrator {
     /// buffer's compare-and-swap landing path; with `cascade`, reverts the landed tasks that
     /// depend on it first, newest first. Refused without `cascade` when such tasks exist.
     public func revertLandedTask(_ id: TaskID, reason: String, cascade: Bool) throws -> RevertReport {
-        let lock = try MergeLock.acquire(directory: paths.locksDir, wait: 2)
+        let lock = try MergeLock.acquire(
+            directory: paths.locksDir, wait: 2, then: "git orchestrate reject \(id)")
         defer { withExtendedLifetime(lock) {} }
         try reconcileMergeJournal()
         let all = try store.read { try $0.tasks() }

@@ -43,13 +43,18 @@ extension Orchestrator {
         }
         guard let tip else { return nil }
         if let base = task.base, tip.hex == base { return nil }
-        let prefix = Orchestrator.keptWorkPrefix(task.id)
+        let ref = try nextKeptWorkRef(of: task.id)
+        try mainRepository.setReference(ref, to: tip, expecting: nil, message: "orchestrate: keep work of \(task.id): \(reason)")
+        return KeptWork(ref: ref, oid: tip, includesUncommitted: includesUncommitted)
+    }
+
+    /// The ref under which `keepWork` keeps task `id`'s work next: `…/<n>`, one past the highest.
+    func nextKeptWorkRef(of id: TaskID) throws -> String {
+        let prefix = Orchestrator.keptWorkPrefix(id)
         let used = try mainRepository.references(matching: prefix + "*").compactMap {
             Int($0.name.dropFirst(prefix.count))
         }
-        let ref = prefix + String((used.max() ?? 0) + 1)
-        try mainRepository.setReference(ref, to: tip, expecting: nil, message: "orchestrate: keep work of \(task.id): \(reason)")
-        return KeptWork(ref: ref, oid: tip, includesUncommitted: includesUncommitted)
+        return prefix + String((used.max() ?? 0) + 1)
     }
 
     /// Removes the task's worktree and branch. Call `keepWork` first: the branch is deleted only
