@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrchestrateCore
+import OrchestrateModel
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,12 +11,26 @@ struct DoctorCommand: ParsableCommand {
     @Flag(name: .long, help: "Repair what is safe to repair.")
     var repair = false
 
+    @OptionGroup var format: FormatOption
+
     func run() throws {
         let findings = try Live.orchestrator().doctor(repair: repair)
-        for finding in findings {
-            let mark = finding.repaired ? "repaired" : finding.severity.rawValue
-            Live.out("\(mark): \(finding.message)")
+        let healthy = !findings.contains(where: { $0.severity == .problem && !$0.repaired })
+        switch format.format {
+        case .json:
+            Live.json([
+                "healthy": .bool(healthy),
+                "findings": .array(findings.map { finding in
+                    ["severity": .string(finding.severity.rawValue), "repaired": .bool(finding.repaired),
+                     "message": .string(finding.message)]
+                }),
+            ])
+        case .table:
+            for finding in findings {
+                let mark = finding.repaired ? "repaired" : finding.severity.rawValue
+                Live.out("\(mark): \(finding.message)")
+            }
         }
-        if findings.contains(where: { $0.severity == .problem && !$0.repaired }) { throw ExitCode(1) }
+        if !healthy { throw ExitCode(1) }
     }
 }

@@ -30,6 +30,10 @@ struct DoctorTests {
         #expect(result.stdout.contains("git orchestrate cancel T1"))
         #expect(result.stdout.contains("warning: the branch orchestrate/stray matches the task prefix but belongs to no task"))
         #expect(result.stdout.contains("warning: the worktree \(repo.worktreeRoot)/side (side) is not a task"))
+        let json = try TestRepo.json(try repo.orchestrate("doctor", "--format", "json").stdout) as? [String: Any]
+        #expect(json?["healthy"] as? Bool == false)
+        let findings = json?["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["severity"] as? String == "problem" && ($0["message"] as? String)?.contains("the worktree \(path) of T1 is missing") == true })
         // The advice works: cancel keeps the branch's work and closes the task.
         try repo.orchestrateOK("cancel", "T1")
         try repo.git("branch", "-D", "orchestrate/stray")
