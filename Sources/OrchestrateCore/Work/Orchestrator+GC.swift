@@ -55,7 +55,7 @@ extension Orchestrator {
         let folder = entry?.path ?? task.worktree
         let folderExists = folder.map { FileManager.default.fileExists(atPath: $0) } ?? false
         if head == nil && entry == nil && !folderExists {
-            if task.worktree != nil && !dryRun { try forgetWorktree(of: task.id) }
+            if task.worktree != nil && !dryRun { try clearWorktree(of: task.id, recording: nil) }
             return nil
         }
         var outcome = GCOutcome(
@@ -107,16 +107,12 @@ extension Orchestrator {
         let kept = mustKeep ? try keepWork(of: task, reason: "gc: its branch held commits found nowhere else") : nil
         outcome.keptRef = kept?.ref
         try removeWorkspace(of: task, keptAt: kept, landedFrom: mustKeep ? nil : head)
-        try store.write { tx in
-            var current = try requireTask(task.id, in: tx)
-            current.worktree = nil
-            try tx.updateTask(current)
-            var detail: [String: JSONValue] = [:]
-            if let worktree = outcome.worktree { detail["worktree"] = .string(worktree) }
-            if let branch = outcome.branch { detail["branch"] = .string(branch) }
-            if let kept { detail["keptRef"] = .string(kept.ref) }
-            try tx.appendAudit(NewAuditEvent(kind: .collected, task: task.id, oid: head?.hex, actor: actor, detail: detail))
-        }
+        var detail: [String: JSONValue] = [:]
+        if let worktree = outcome.worktree { detail["worktree"] = .string(worktree) }
+        if let branch = outcome.branch { detail["branch"] = .string(branch) }
+        if let kept { detail["keptRef"] = .string(kept.ref) }
+        try clearWorktree(
+            of: task.id, recording: NewAuditEvent(kind: .collected, task: task.id, oid: head?.hex, actor: actor, detail: detail))
         return outcome
     }
 
@@ -135,12 +131,13 @@ extension Orchestrator {
         return ([paths.mainWorktree] + linked).filter { Repository.checkedOutBranch(atWorktree: $0) == branch }
     }
 
-    /// Clears a worktree path that points at nothing any more.
-    private func forgetWorktree(of id: TaskID) throws {
+    /// Clears the task's recorded worktree and, in the same transaction, appends `event`.
+    private func clearWorktree(of id: TaskID, recording event: NewAuditEvent?) throws {
         try store.write { tx in
             var current = try requireTask(id, in: tx)
             current.worktree = nil
             try tx.updateTask(current)
+            if let event { try tx.appendAudit(event) }
         }
     }
 
