@@ -27,7 +27,8 @@ extension Orchestrator {
             return try tx.updateTask(current)
         }
         faultInjectionPause("before-branch-move")
-        try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
+        try mergeBuffer.moveTaskBranch(
+            task.branch, of: id, from: head, to: newHead, onto: base, message: "orchestrate: rebase \(id) onto \(config.target)")
         faultInjectionPause("before-worktree-reset")
         try worktreeRepo?.hardReset(to: newHead)
     }
@@ -52,6 +53,7 @@ extension Orchestrator {
     /// unless `merge.keepWorktrees`, when the branch follows what landed and the worktree shows
     /// it, or the worktree holds uncommitted work, which is never thrown away.
     func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
+        faultInjectionPause("before-cleanup")
         let branchRef = "refs/heads/\(task.branch)"
         let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
@@ -62,7 +64,8 @@ extension Orchestrator {
         if config.merge.keepWorktrees {
             guard head != landed else { return }
             do {
-                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
+                try mergeBuffer.moveTaskBranch(
+                    task.branch, of: task.id, from: head, to: landed, onto: landed, message: "orchestrate: \(task.id) landed")
                 if let worktree { try Repository.open(at: worktree).hardReset(to: landed) }
             } catch {
                 context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
