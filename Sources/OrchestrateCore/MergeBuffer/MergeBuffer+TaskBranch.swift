@@ -33,16 +33,18 @@ extension Orchestrator {
         try worktreeRepo?.hardReset(to: newHead)
     }
 
-    /// A task worktree's uncommitted changes — none when the worktree shows exactly what its
-    /// branch pointed at before its last move, nothing more, nothing untracked: a merge killed
-    /// between moving the branch and resetting the worktree leaves that, and finishing the
-    /// reset loses nothing (that content is the commit the branch left).
+    /// A task worktree's uncommitted changes — none when every file and index entry that
+    /// differs holds exactly what the branch's commit before its last move or its commit now
+    /// holds, nothing untracked besides: a merge killed between moving the branch and
+    /// resetting the worktree, or during the reset (files are written one by one, then the
+    /// index), leaves that, and finishing the reset loses nothing (each file is one of the two
+    /// commits). Anything else is the user's and blocks the task.
     func uncommittedChanges(in worktree: Repository, branch: String) throws -> [StatusEntry] {
         let dirty = try worktree.status()
         let ref = "refs/heads/\(branch)"
         guard !dirty.isEmpty, let previous = try mainRepository.previousTarget(of: ref),
             let current = try mainRepository.referenceTarget(ref),
-            try worktree.status(limitedTo: nil, baseline: previous).isEmpty
+            try worktree.isBetween([previous, current])
         else { return dirty }
         try worktree.hardReset(to: current)
         context.err("merge: finished resetting the worktree of \(branch) to \(current.short()), left half done by an interrupted merge")
@@ -70,6 +72,13 @@ extension Orchestrator {
             } catch {
                 context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
             }
+            return
+        }
+        if try Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch
+            || (worktree == nil && mainRepository.isBranchCheckedOut(task.branch)) {
+            // Someone checked the branch out elsewhere (the main checkout, say): deleting it
+            // would leave that checkout on a branch that no longer exists.
+            context.err("note: kept the branch \(task.branch) of \(task.id): it is checked out in another work tree; delete it there with `git branch -d \(task.branch)` once you switched away")
             return
         }
         do {

@@ -47,6 +47,17 @@ struct MergeBuffer {
         return journalID
     }
 
+    /// Moves the target forward again to a recorded landing it lost (`doctor --repair`): only
+    /// to a descendant of the current tip, compare-and-swap, no journal (the landing is recorded).
+    func restoreTarget(from tip: ObjectID, to landed: ObjectID, task id: TaskID) throws {
+        try requireDescendant(landed, of: tip, task: id)
+        do {
+            try repository.setReference(targetRef, to: landed, expecting: tip, message: "orchestrate: doctor restored the landing of \(id)")
+        } catch let error as GitError where error.code == .locked {
+            throw refLocked(targetRef, task: id)
+        }
+    }
+
     /// Moves a task's branch from `recorded` (the commit the caller read and recorded) to
     /// `written` (a commit the merge buffer wrote on top of `tip`), compare-and-swap.
     func moveTaskBranch(_ branch: String, of id: TaskID, from recorded: ObjectID, to written: ObjectID, onto tip: ObjectID, message: String) throws {
