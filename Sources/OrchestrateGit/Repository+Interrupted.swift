@@ -50,15 +50,25 @@ extension Repository {
     }
 
     /// Makes `paths` of this work tree and its index exactly what HEAD holds (forced: callers
-    /// have checked that nothing there is the user's).
+    /// have checked that nothing there is the user's): `git reset -- paths`, then the files
+    /// from the index. (A checkout of HEAD alone changes nothing where the work tree already
+    /// matches HEAD, leaving the index behind.)
     public func checkoutHead(paths: [String]) throws {
-        guard !paths.isEmpty else { return }
+        guard !paths.isEmpty, let head = try referenceTarget("HEAD") else { return }
+        let commit = try lookupCommit(head)
+        defer { git_commit_free(commit) }
         var options = git_checkout_options()
         try check("git_checkout_options_init", git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)))
         options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH.rawValue
         try withStrArray(paths) { spec in
+            try check("git_reset_default", git_reset_default(handle, commit, &spec))
             options.paths = spec
-            try check("git_checkout_head", git_checkout_head(handle, &options))
+            try check("git_checkout_index", git_checkout_index(handle, nil, &options))
+        }
+        // A path HEAD does not hold is out of the index now; its file goes too.
+        guard let root = workdir else { return }
+        for path in paths where try blob(at: path, in: head) == nil {
+            unlink(root + "/" + path)
         }
     }
 

@@ -118,11 +118,14 @@ extension Orchestrator {
         }
     }
 
-    func voidApproval(_ id: TaskID, reason: String, head: ObjectID) throws {
+    /// Voids the task's approval (back to `submitted`); with `resubmitted`, the merge buffer
+    /// moved the branch to `head` for review, which is then what stands submitted.
+    func voidApproval(_ id: TaskID, reason: String, head: ObjectID, resubmitted: Bool = false) throws {
         try store.write { tx in
             var task = try requireTask(id, in: tx)
             guard task.state == .approved else { return }
             task.state = .submitted
+            if resubmitted { task.submittedHead = head.hex }
             try tx.appendAudit(NewAuditEvent(kind: .approvalVoided, task: id, oid: head.hex, actor: actor, detail: ["reason": .string(reason)]))
             try tx.updateTask(task)
         }

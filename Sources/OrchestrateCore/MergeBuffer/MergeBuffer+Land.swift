@@ -198,7 +198,7 @@ extension Orchestrator {
             outcome.message = "rebasing \(id) onto \(config.target) changed its patch, and its branch could not be moved to the rebased commits for review: \(error.message)"
             return outcome
         }
-        try voidApproval(id, reason: "the rebase onto \(tip.hex) changed the patch id from \(approved) to \(patch); the branch now holds the rebased commits", head: rebased)
+        try voidApproval(id, reason: "the rebase onto \(tip.hex) changed the patch id from \(approved) to \(patch); the branch now holds the rebased commits", head: rebased, resubmitted: true)
         outcome.message = "rebasing \(id) onto \(config.target) changed its patch: its branch \(task.branch) now holds the rebased commits (\(rebased.short())); review them and approve with `git orchestrate approve \(id)`, and the next merge lands exactly that"
         return outcome
     }
