@@ -25,8 +25,8 @@ extension Orchestrator {
 
     /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops the first time it
     /// reaches that point (`<point>#<n>`: the n-th time) for a minute, so that a test can
-    /// `kill -9` it exactly there (points: `before-branch-move`,
-    /// `before-worktree-reset`, `after-journal`, `after-target-move`). Inert unless the variable names the point.
+    /// `kill -9` it exactly there (the points are listed in docs/merge-buffer.md: one before
+    /// every interruptible write). Inert unless the variable names the point.
     func faultInjectionPause(_ point: String) {
         guard let wanted = context.environment["ORCHESTRATE_TEST_PAUSE"] else { return }
         let parts = wanted.split(separator: "#", maxSplits: 1)

@@ -62,7 +62,15 @@ struct MergeEndState: Equatable, CustomStringConvertible {
     init(_ repo: TestRepo, tasks: [String]) throws {
         tree = try repo.revParse("main^{tree}")
         subjects = try repo.subjects()
-        states = try tasks.map { "\($0)=\(try repo.taskJSON($0)["state"] as? String ?? "?")" }
+        states = try MergeEndState.states(repo).filter { tasks.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// Every task's state, from one `list --format json`.
+    static func states(_ repo: TestRepo) throws -> [String: String] {
+        let list = try TestRepo.json(repo.orchestrateOK("list", "--format", "json")) as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: list.compactMap { task in
+            (task["id"] as? String).map { ($0, task["state"] as? String ?? "?") }
+        })
     }
 
     var description: String { "tree \(tree)\nsubjects \(subjects)\nstates \(states)" }
