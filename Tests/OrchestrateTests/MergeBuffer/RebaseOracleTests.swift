@@ -65,7 +65,7 @@ struct RebaseOracleTests {
             try repo.git("worktree", "add", "-q", "--detach", oracleDir, "orchestrate/\(id)")
             let rebase = try repo.gitResult("rebase", "-q", "main", in: oracleDir)
             let oracleTree = rebase.status == 0 ? try repo.revParse("HEAD^{tree}", in: oracleDir) : nil
-            let oracleSubjects = rebase.status == 0 ? try repo.subjects("HEAD").filter { $0.hasPrefix("task") } : []
+            let oracleSubjects = rebase.status == 0 ? try repo.git("log", "--reverse", "--format=%s", "HEAD", in: oracleDir).split(separator: "\n").map(String.init).filter { $0.hasPrefix("task") } : []
             if rebase.status != 0 { _ = try repo.gitResult("rebase", "--abort", in: oracleDir) }
             var result = try repo.orchestrate("merge", "--no-checks")
             if result.stdout.contains("\tneedsApproval") {
