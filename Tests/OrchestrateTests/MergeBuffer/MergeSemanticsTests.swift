@@ -96,40 +96,46 @@ struct MergeSemanticsTests {
 
     @Test("renames near git's 50% threshold: the same verdict and tree as git merge-tree (libgit2's similarity is not git's)")
     func renameThreshold() throws {
-        let lines = (1...20).map { "original line number \($0) of the file" }
-        let repo = try TestRepo(files: ["a.txt": lines.joined(separator: "\n") + "\n"])
-        let base = try repo.revParse("HEAD")
-        let git = try Repository.open(at: repo.path)
-        var disagreements: [String] = []
-        for kept in 6...14 {
-            // ours renames a.txt to b.txt keeping `kept` of 20 lines; theirs edits line 20 and
-            // makes a.txt executable.
-            try repo.git("checkout", "-q", "-f", "--detach", base)
-            try repo.git("mv", "a.txt", "b.txt")
-            let edited = lines.enumerated().map { $0.offset < kept ? $0.element : "rewritten \($0.offset) entirely differently here" }
-            try repo.write("b.txt", edited.joined(separator: "\n") + "\n")
-            try repo.git("add", "-A")
-            try repo.git("commit", "-q", "-m", "rename \(kept)")
-            let ours = try repo.revParse("HEAD")
-            try repo.git("checkout", "-q", "-f", "--detach", base)
-            var theirsLines = lines
-            theirsLines[19] = "the last line, changed"
-            try repo.write("a.txt", theirsLines.joined(separator: "\n") + "\n")
-            try repo.git("add", "a.txt")
-            try repo.git("update-index", "--chmod=+x", "a.txt")
-            try repo.git("commit", "-q", "-m", "edit \(kept)")
-            let theirs = try repo.revParse("HEAD")
-            let oracle = try repo.gitResult("merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs)
-            let mine = try git.applyChange(
-                ancestor: try #require(ObjectID(hex: base)), theirs: try #require(ObjectID(hex: theirs)), onto: try #require(ObjectID(hex: ours)))
-            let oracleTree = oracle.stdout.split(separator: "\n").first.map(String.init) ?? ""
-            switch mine {
-            case .clean(let tree, _):
-                if oracle.status != 0 || tree.hex != oracleTree { disagreements.append("\(kept)/20: ours clean, git exit \(oracle.status)") }
-            case .conflict:
-                if oracle.status != 1 { disagreements.append("\(kept)/20: ours conflict, git clean") }
+        for length in [12, 20] {
+            let lines = (1...length).map { "f0.txt line \($0)" }
+            let repo = try TestRepo(files: ["f0.txt": lines.joined(separator: "\n") + "\n"])
+            let base = try repo.revParse("HEAD")
+            let git = try Repository.open(at: repo.path)
+            var disagreements: [String] = []
+            for kept in (length / 4)...(length * 3 / 4) {
+                // ours renames f0.txt keeping `kept` lines (about 25–75% similar); theirs edits
+                // one line, makes the file executable, or both.
+                try repo.git("checkout", "-q", "-f", "--detach", base)
+                try repo.git("mv", "f0.txt", "moved.txt")
+                let edited = lines.enumerated().map { $0.offset < kept ? $0.element : "main rewrote \($0.offset) completely" }
+                try repo.write("moved.txt", edited.joined(separator: "\n") + "\n")
+                try repo.git("add", "-A")
+                try repo.git("commit", "-q", "-m", "rename \(kept)")
+                let ours = try repo.revParse("HEAD")
+                for variant in ["edit", "chmod", "both"] {
+                    try repo.git("checkout", "-q", "-f", "--detach", base)
+                    if variant != "chmod" {
+                        var theirsLines = lines
+                        theirsLines[1] = "task edit"
+                        try repo.write("f0.txt", theirsLines.joined(separator: "\n") + "\n")
+                        try repo.git("add", "f0.txt")
+                    }
+                    if variant != "edit" { try repo.git("update-index", "--chmod=+x", "f0.txt") }
+                    try repo.git("commit", "-q", "-m", "\(variant) \(kept)")
+                    let theirs = try repo.revParse("HEAD")
+                    let oracle = try repo.gitResult("merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs)
+                    let mine = try git.applyChange(
+                        ancestor: try #require(ObjectID(hex: base)), theirs: try #require(ObjectID(hex: theirs)), onto: try #require(ObjectID(hex: ours)))
+                    let oracleTree = oracle.stdout.split(separator: "\n").first.map(String.init) ?? ""
+                    switch mine {
+                    case .clean(let tree, _):
+                        if oracle.status != 0 || tree.hex != oracleTree { disagreements.append("\(kept)/\(length) \(variant): ours clean, git exit \(oracle.status)") }
+                    case .conflict:
+                        if oracle.status != 1 { disagreements.append("\(kept)/\(length) \(variant): ours conflict, git clean") }
+                    }
+                }
             }
+            #expect(disagreements.isEmpty, "\(disagreements)")
         }
-        #expect(disagreements.isEmpty, "\(disagreements)")
     }
 }
