@@ -79,7 +79,11 @@ struct MergeBuffer {
 
     /// The target only ever moves forward: `newTip` must be `oldTip` or contain it.
     func requireDescendant(_ newTip: ObjectID, of oldTip: ObjectID, task id: TaskID) throws {
-        guard newTip != oldTip, try !repository.contains(newTip, ancestor: oldTip) else { return }
+        guard newTip != oldTip else { return }
+        // A landing is a line of commits on the tip: follow it (each commit read once) before
+        // asking libgit2's graph walk, which reloads the commit-graph after every write.
+        if try repository.linearCommits(from: newTip, to: [oldTip], limit: 10_000) != nil { return }
+        guard try !repository.contains(newTip, ancestor: oldTip) else { return }
         throw OrchestrateError.failed(
             "refusing to move \(target) for \(id) from \(oldTip.hex) to \(newTip.hex): the new commit does not contain the current tip, so landed work would leave \(target); nothing was moved — this is a bug in git-orchestrate, run `git orchestrate doctor` and report it")
     }
