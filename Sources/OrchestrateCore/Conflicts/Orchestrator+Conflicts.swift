@@ -13,6 +13,20 @@ extension Orchestrator {
         let tip = try targetTip()
         let states = Orchestrator.conflictCandidateStates + (includeRunning ? [.running] : [])
         let tasks = try store.read { try $0.tasks(in: states) }
+        let found = try predictConflicts(among: tasks, tip: tip)
+        return ConflictReport(
+            target: config.target, targetTip: tip.hex, tasks: found.compared, pairs: found.pairs,
+            withTarget: found.withTarget, pairsMerged: found.merged)
+    }
+
+    /// `status` predicts conflicts itself up to this many waiting tasks; past it the pairs
+    /// grow with the square of the queue and only `conflicts` computes them.
+    public static let statusConflictLimit = 100
+
+    /// The prediction for `tasks` on `tip`; `count` is what `status` shows.
+    func predictConflicts(among tasks: [TaskRecord], tip: ObjectID) throws
+        -> (compared: [TaskID], pairs: [PredictedConflict], withTarget: [TargetConflict], merged: Int, count: Int)
+    {
         let predictor = ConflictPredictor(repository: repository, tip: tip)
         var changes: [ConflictPredictor.Change] = []
         for task in tasks {
@@ -23,8 +37,6 @@ extension Orchestrator {
             changes.append(try predictor.change(of: task.id, head: head))
         }
         let found = try predictor.predict(changes)
-        return ConflictReport(
-            target: config.target, targetTip: tip.hex, tasks: changes.map(\.id), pairs: found.pairs,
-            withTarget: found.withTarget, pairsMerged: found.merged)
+        return (changes.map(\.id), found.pairs, found.withTarget, found.merged, found.pairs.count + found.withTarget.count)
     }
 }

@@ -58,6 +58,10 @@ struct ConflictPredictionTests {
         #expect(try ids.map { try repo.git("status", "--porcelain", in: repo.worktreeRoot + "/" + $0) } == statusBefore)
         #expect(try repo.git("status", "--porcelain") == "")
 
+        let status = try #require(try TestRepo.json(repo.orchestrateOK("status", "--format", "json")) as? [String: Any])
+        #expect(status["predictedConflicts"] as? Int == 3, "two pairs and one task against the tip")
+        #expect(try repo.orchestrateOK("status").contains("predicted conflicts: 3"))
+
         let table = try repo.orchestrate("conflicts")
         #expect(table.status == 0)
         #expect(table.stdout.contains("\(t1.id)  ") && table.stdout.contains("a.txt"), "\(table.stdout)")
