@@ -105,6 +105,7 @@ extension Orchestrator {
         if let feedback = task.feedback, !feedback.isEmpty {
             text += "\n## Reviewer feedback\n\n\(feedback)\n"
         }
+        text += loopPromptSection(for: task)
         let ended = previous.filter { $0.outcome != nil }
         if !ended.isEmpty {
             text += "\n## Earlier attempts\n\n"
@@ -120,6 +121,8 @@ extension Orchestrator {
         guard let outcome = run.outcome else { return "running" }
         switch outcome {
         case .failed: return "failed (exit \(run.exitStatus.map(String.init) ?? "?"))"
+        case .timedOut where run.stoppedForStall:
+            return "stalled (no activity for \(run.detailObject["idleSeconds"]?.intValue ?? 0)s; stopped)"
         case .crashed: return "crashed (signal \(run.signal.map { "\($0)\(signalName($0).map { " " + $0 } ?? "")" } ?? "?"))"
         default: return outcome.rawValue
         }
