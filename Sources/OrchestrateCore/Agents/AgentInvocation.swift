@@ -102,10 +102,12 @@ extension Orchestrator {
     func prompt(for task: TaskRecord, previous: [RunRecord]) -> String {
         var text = "# \(task.title)\n\nTask \(task.id) (branch \(task.branch)).\n"
         if let description = task.description, !description.isEmpty { text += "\n\(description)\n" }
-        if let feedback = task.feedback, !feedback.isEmpty {
+        let loopSection = loopPromptSection(for: task)
+        // Feedback the loop wrote is said, with its evidence, in the loop's own section.
+        if let feedback = task.feedback, !feedback.isEmpty, !loopSection.contains(feedback) {
             text += "\n## Reviewer feedback\n\n\(feedback)\n"
         }
-        text += loopPromptSection(for: task)
+        text += loopSection
         let ended = previous.filter { $0.outcome != nil }
         if !ended.isEmpty {
             text += "\n## Earlier attempts\n\n"

@@ -12,7 +12,9 @@ extension Orchestrator {
     /// conflict, a failed check or an approval a rebase voided sends the task back to its agent
     /// (or, out of attempts, stops it in `failed`). Says so on stderr.
     func settleMergeOutcome(_ outcome: MergeOutcome) throws {
-        guard [.conflicted, .failed, .needsApproval].contains(outcome.result) else { return }
+        guard config.merge.onFailure == .requeue, [.conflicted, .failed, .needsApproval].contains(outcome.result) else { return }
+        // Killed here, the verdict is recorded and the decision is not: `next`/`up` make it.
+        faultInjectionPause("before-return-to-agent")
         switch try loop.settle(outcome.task) {
         case .returned(let cause)?:
             context.err("merge: \(outcome.task) went back to its agent (\(cause.summary)); `git orchestrate up` runs it again")
