@@ -25,15 +25,7 @@ struct ReturnToAgent {
     func settle(_ id: TaskID) throws -> LoopDecision? {
         guard config.merge.onFailure == .requeue else { return nil }
         return try store.write { tx -> LoopDecision? in
-            guard var task = try tx.task(id), [.conflicted, .failed, .submitted].contains(task.state),
-                let last = try tx.auditEvents(task: id, limit: 1).last,
-                let cause = LoopCause.fromMergeEvent(last, config: config)
-            else { return nil }
-            // The event must be the one that put the task where it is.
-            switch (cause, task.state) {
-            case (.checkFailed, .failed), (.conflicted, .conflicted), (.approvalVoided, .submitted): break
-            default: return nil
-            }
+            guard var task = try tx.task(id), let cause = try pendingCause(of: task, in: tx) else { return nil }
             if task.attempts >= config.agent.maxAttempts {
                 if task.state == .failed && task.feedback?.hasPrefix(ReturnToAgent.stoppedPrefix) == true { return nil }
                 let causes = try returnCauses(of: id, in: tx) + [cause]
@@ -48,10 +40,30 @@ struct ReturnToAgent {
         }
     }
 
-    /// Every task waiting on the loop: what a killed `merge` may have left undecided.
+    /// The merge buffer's verdict the task waits on the loop for: its last audit event, when
+    /// that event is what put the task in its state.
+    func pendingCause(of task: TaskRecord, in tx: StoreTransaction) throws -> LoopCause? {
+        guard [.conflicted, .failed, .submitted].contains(task.state),
+            let last = try tx.auditEvents(task: task.id, limit: 1).last,
+            let cause = LoopCause.fromMergeEvent(last, config: config)
+        else { return nil }
+        switch (cause, task.state) {
+        case (.checkFailed, .failed), (.conflicted, .conflicted), (.approvalVoided, .submitted): return cause
+        default: return nil
+        }
+    }
+
+    /// Every task waiting on the loop: what a killed `merge` may have left undecided. Found in
+    /// one read (an index look-up per candidate); only those are written.
     func settleAll() throws -> [TaskID: LoopDecision] {
         guard config.merge.onFailure == .requeue else { return [:] }
-        let candidates = try store.read { try $0.tasks(in: [.conflicted, .failed, .submitted]) }
+        let candidates = try store.read { tx in
+            try tx.tasks(in: [.conflicted, .failed, .submitted]).filter { task in
+                guard try pendingCause(of: task, in: tx) != nil else { return false }
+                // Already stopped by the loop: nothing more to decide.
+                return !(task.state == .failed && task.feedback?.hasPrefix(ReturnToAgent.stoppedPrefix) == true)
+            }
+        }
         var decisions: [TaskID: LoopDecision] = [:]
         for task in candidates {
             if let decision = try settle(task.id) { decisions[task.id] = decision }
