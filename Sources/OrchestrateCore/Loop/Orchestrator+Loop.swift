@@ -47,6 +47,8 @@ extension Orchestrator {
     /// back to the queue with its worktree and branch as they are. Returns whether it did.
     func requeueAfterStall(_ run: RunRecord) throws -> Bool {
         guard run.detailObject["stallRestart"]?.boolValue == true else { return false }
+        // Killed here, the task is `running` with its run ended: `up` and `run` go on with it.
+        faultInjectionPause("before-stall-requeue")
         let idle = Int(run.detailObject["idleSeconds"]?.intValue ?? 0)
         return try store.write { tx in
             guard var task = try tx.task(run.task), task.state == .running, task.worktree != nil else { return false }

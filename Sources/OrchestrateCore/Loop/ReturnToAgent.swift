@@ -41,9 +41,11 @@ struct ReturnToAgent {
     }
 
     /// The merge buffer's verdict the task waits on the loop for: its last audit event, when
-    /// that event is what put the task in its state.
+    /// that event is what put the task in its state. A task whose worktree is gone is left for
+    /// a person (`doctor` names it): the next attempt would have nowhere to go on.
     func pendingCause(of task: TaskRecord, in tx: StoreTransaction) throws -> LoopCause? {
         guard [.conflicted, .failed, .submitted].contains(task.state),
+            let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
             let last = try tx.auditEvents(task: task.id, limit: 1).last,
             let cause = LoopCause.fromMergeEvent(last, config: config)
         else { return nil }

@@ -104,3 +104,30 @@ struct StallTests {
         #expect(result.stderr == "error: --progress needs a message saying what T1's agent did; nothing was recorded\n")
     }
 }
+
+@Suite("stalled agents, crash")
+struct StallCrashTests {
+    @Test("up killed -9 after a stalled run ended and before the requeue: the next up runs the task again in its worktree")
+    func killedBeforeRequeue() throws {
+        let repo = try TestRepo(initialize: true)
+        let agent = try repo.agentScript("stall-then-finish.sh", """
+            if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo draft > notes.txt; exec sleep 30; fi
+            git add notes.txt && git commit -q -m notes
+            """)
+        try repo.setConfig(["agent": [
+            "command": [agent], "heartbeatSeconds": 1, "stallSeconds": 2, "onStall": "restart", "maxAttempts": 2,
+        ]])
+        try repo.orchestrateOK("add", "Stall once")
+        repo.setEnv("ORCHESTRATE_TEST_PAUSE", "before-stall-requeue")
+        let up = try repo.orchestrateInBackground("up")
+        repo.setEnv("ORCHESTRATE_TEST_PAUSE", nil)
+        #expect(eventually(within: 30) { readText(up.errFile).contains("paused at before-stall-requeue") })
+        up.signal(SIGKILL)
+        _ = up.wait()
+        #expect(try repo.taskJSON("T1")["state"] as? String == "running")
+        let again = try repo.orchestrate("up")
+        #expect(again.status == 0, "\(again)")
+        #expect(try repo.taskJSON("T1")["state"] as? String == "submitted")
+        #expect(try repo.subjects("orchestrate/T1").last == "notes", "the draft left by the stalled attempt was kept")
+    }
+}
