@@ -10,16 +10,18 @@ extension Orchestrator {
 
     /// After the merge buffer's verdict on one task: with `merge.onFailure: "requeue"`, a
     /// conflict, a failed check or an approval a rebase voided sends the task back to its agent
-    /// (or, out of attempts, stops it in `failed`). Says so on stderr.
-    func settleMergeOutcome(_ outcome: MergeOutcome) throws {
+    /// (or, out of attempts, stops it in `failed`). The outcome's message then says so, instead
+    /// of telling a person to fix it.
+    func settleMergeOutcome(_ outcome: inout MergeOutcome) throws {
         guard config.merge.onFailure == .requeue, [.conflicted, .failed, .needsApproval].contains(outcome.result) else { return }
         // Killed here, the verdict is recorded and the decision is not: `next`/`up` make it.
         faultInjectionPause("before-return-to-agent")
         switch try loop.settle(outcome.task) {
         case .returned(let cause)?:
-            context.err("merge: \(outcome.task) went back to its agent (\(cause.summary)); `git orchestrate up` runs it again")
+            outcome.message = "\(outcome.task): \(cause.summary); sent back to its agent with the evidence (merge.onFailure: requeue), `git orchestrate up` runs it again"
         case .stopped(let causes)?:
-            context.err("merge: \(outcome.task) is failed: \(causes.count) return\(causes.count == 1 ? "" : "s") used all agent.maxAttempts (\(config.agent.maxAttempts)); see `git orchestrate show \(outcome.task)`")
+            outcome.message = "\(outcome.task): \(causes.last?.summary ?? outcome.message); failed for good after \(causes.count) attempts (agent.maxAttempts \(config.agent.maxAttempts)), see `git orchestrate show \(outcome.task)`"
+
         case nil:
             break
         }

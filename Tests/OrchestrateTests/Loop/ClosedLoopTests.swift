@@ -32,7 +32,7 @@ struct ClosedLoopTests {
         try repo.approveAsReviewer("T1")
         let first = try repo.orchestrate("merge")
         #expect(first.status == 1, "\(first)")
-        #expect(first.stderr.contains("merge: T1 went back to its agent (check value failed with exit status 4); `git orchestrate up` runs it again"))
+        #expect(first.stdout == "T1\tfailed\tT1: check value failed with exit status 4; sent back to its agent with the evidence (merge.onFailure: requeue), `git orchestrate up` runs it again\n")
         var task = try repo.taskJSON("T1")
         #expect(task["state"] as? String == "queued")
         let worktree = try #require(task["worktree"] as? String)
@@ -86,7 +86,7 @@ struct ClosedLoopTests {
         try repo.approveAsReviewer("T1")
         let first = try repo.orchestrate("merge")
         #expect(first.status == 1, "\(first)")
-        #expect(first.stderr.contains("T1 went back to its agent (conflicted with main at \(tip.prefix(12)) in a.txt)"))
+        #expect(first.stdout.contains("T1\tconflicted\tT1: conflicted with main at \(tip.prefix(12)) in a.txt; sent back to its agent"), "\(first)")
         #expect(try repo.taskJSON("T1")["state"] as? String == "queued")
 
         try repo.orchestrateOK("up")
@@ -116,7 +116,7 @@ struct ClosedLoopTests {
             let merge = try repo.orchestrate("merge")
             #expect(merge.status == 1, "\(merge)")
             if attempt == 2 {
-                #expect(merge.stderr.contains("merge: T1 is failed: 2 returns used all agent.maxAttempts (2); see `git orchestrate show T1`"))
+                #expect(merge.stdout.contains("T1\tfailed\tT1: check value failed with exit status 4; failed for good after 2 attempts (agent.maxAttempts 2), see `git orchestrate show T1`"), "\(merge)")
             }
         }
         let task = try repo.taskJSON("T1")
@@ -148,7 +148,7 @@ struct ClosedLoopTests {
         try repo.approveAsReviewer("T1")
         let merge = try repo.orchestrate("merge")
         #expect(merge.status == 1)
-        #expect(!merge.stderr.contains("went back"), "\(merge)")
+        #expect(!merge.stdout.contains("sent back"), "\(merge)")
         #expect(try repo.taskJSON("T1")["state"] as? String == "failed")
         let up = try repo.orchestrate("up")
         #expect(up.stderr.contains("nothing to do"), "\(up)")
@@ -210,7 +210,7 @@ struct ClosedLoopMoreTests {
         try repo.approveAsReviewer("T1")
         let first = try repo.orchestrate("merge")
         #expect(first.status == 1, "\(first)")
-        #expect(first.stderr.contains("T1 went back to its agent (approval voided: the rebase onto \(tip)"), "\(first)")
+        #expect(first.stdout.contains("T1\tneedsApproval\tT1: approval voided: the rebase onto \(tip)"), "\(first)")
         #expect(try repo.taskJSON("T1")["state"] as? String == "queued")
         try repo.orchestrateOK("up")
         #expect(repo.promptFile("T1", attempt: 2).contains("    git rebase \(tip)\n"))
