@@ -80,10 +80,11 @@ struct StallTests {
             : "git orchestrate heartbeat --progress \"step $i\""
         let agent = try repo.agentScript("busy.sh", """
             i=0
-            while [ $i -lt 12 ]; do i=$((i + 1)); \(step); sleep 0.4; done
+            while [ $i -lt 15 ]; do i=$((i + 1)); \(step); sleep 0.4; done
             echo done > done.txt && git add done.txt && git commit -q -m done
             """)
-        try repo.setConfig(["agent": ["command": [agent], "heartbeatSeconds": 1, "stallSeconds": 2, "onStall": "restart"]])
+        // Longer than any pause between steps on a loaded machine, shorter than the run (> 6 s).
+        try repo.setConfig(["agent": ["command": [agent], "heartbeatSeconds": 1, "stallSeconds": 4, "onStall": "restart"]])
         try repo.orchestrateOK("add", "Busy")
         let up = try repo.orchestrate("up")
         #expect(up.status == 0, "\(up)")
@@ -91,7 +92,7 @@ struct StallTests {
         #expect(try repo.runs("T1").map { $0["outcome"] as? String } == ["completed"])
         if how == "progress" {
             let messages = try repo.events("T1", kind: "progress").compactMap { ($0["detail"] as? [String: Any])?["message"] as? String }
-            #expect(messages.contains("step 12"))
+            #expect(messages.contains("step 15"))
         }
     }
 
