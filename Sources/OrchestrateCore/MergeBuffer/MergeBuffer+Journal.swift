@@ -40,6 +40,7 @@ extension Orchestrator {
         // What the journal cannot tell: a checkout left half way by a kill during its catch-up
         // (files written, index not), or by git's index.lock at the time.
         for line in try bringStaleCheckoutsForward(staleCheckouts()) { context.err("merge: \(line)") }
+        try finishInterruptedCleanups()
         return result
     }
 

@@ -94,4 +94,25 @@ extension Orchestrator {
             context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
         }
     }
+
+    /// A merge killed after recording a landing but before cleaning up leaves the task `merged`
+    /// with its worktree and branch: finish what the uninterrupted run would have done — only
+    /// where the branch still points at what landed (its original head or the landed tip),
+    /// so that nothing else can be lost (`cleanUpLanded` keeps a dirty worktree besides).
+    func finishInterruptedCleanups() throws {
+        guard !config.merge.keepWorktrees else { return }
+        let merged = try store.read { try $0.tasks(in: [.merged]) }
+        guard !merged.isEmpty else { return }
+        let branches = try mainRepository.referenceTargets(under: "refs/heads/" + config.branchPrefix)
+        for task in merged {
+            let head = branches["refs/heads/\(task.branch)"]
+            guard task.worktree != nil || head != nil,
+                let landing = try store.read({ try $0.landings(ofTask: task.id) }).last(where: { $0.kind == "landed" }),
+                let landed = ObjectID(hex: landing.newTip)
+            else { continue }
+            let sources = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
+            guard head == nil || head == landed || head == sources.last else { continue }
+            try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
+        }
+    }
 }

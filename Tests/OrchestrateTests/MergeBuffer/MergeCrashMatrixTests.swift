@@ -93,7 +93,11 @@ struct MergeCrashMatrixTests {
         let states = try MergeEndState.states(repo)
         for (task, head) in zip(fixture.tasks, fixture.heads) {
             let state = states[task]
-            guard state != "merged" else { continue }
+            guard state != "merged" else {
+                let branch = try repo.gitResult("rev-parse", "--verify", "-q", "refs/heads/orchestrate/\(task)")
+                #expect(branch.status != 0, "\(label): the landed \(task)'s branch is cleaned up, as an uninterrupted run does")
+                continue
+            }
             // Work that did not land stays on its branch: the approved commit, or the merge
             // buffer's rebase of it (built on main, so its tree differs only by main's work).
             let now = try repo.gitResult("rev-parse", "--verify", "-q", "orchestrate/\(task)").stdout

@@ -105,4 +105,21 @@ struct MergeRecoveryTests {
         #expect(repo.read("a.txt") == "a\n")
         #expect(try repo.git("status", "--porcelain") == "")
     }
+
+    @Test("killed after the landing was recorded, before its cleanup: the next merge removes the worktree and branch as an uninterrupted run does")
+    func cleanupFinished() throws {
+        let repo = try TestRepo.forMerge()
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        try repo.commit("other.txt", "x\n", message: "external")
+        let merge = try BackgroundMerge(repo, pause: "before-cleanup")
+        try merge.wait(for: "paused at before-cleanup")
+        merge.kill9()
+        #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+        #expect(FileManager.default.fileExists(atPath: t1.worktree))
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0, "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: t1.worktree), "the worktree is removed")
+        #expect(try repo.gitResult("rev-parse", "--verify", "-q", "refs/heads/orchestrate/\(t1.id)").status != 0, "and the branch")
+        #expect(try repo.taskJSON(t1.id)["worktree"] is NSNull)
+    }
 }
