@@ -112,6 +112,12 @@ extension Orchestrator {
             else { continue }
             let sources = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
             guard head == nil || head == landed || head == sources.last else { continue }
+            // A worktree kept for its uncommitted changes stays, without a note at every merge.
+            if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+                try !Repository.open(at: worktree).status().isEmpty
+            {
+                continue
+            }
             try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
         }
     }
