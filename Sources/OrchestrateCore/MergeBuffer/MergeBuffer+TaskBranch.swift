@@ -112,7 +112,13 @@ extension Orchestrator {
             else { continue }
             let sources = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
             guard head == nil || head == landed || head == sources.last else { continue }
-            // A worktree kept for its uncommitted changes stays, without a note at every merge.
+            // A branch kept because it is checked out elsewhere, or a worktree kept for its
+            // uncommitted changes, stays — without a note at every merge.
+            if try Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch
+                || (task.worktree == nil && mainRepository.isBranchCheckedOut(task.branch))
+            {
+                continue
+            }
             if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
                 try !Repository.open(at: worktree).status().isEmpty
             {
