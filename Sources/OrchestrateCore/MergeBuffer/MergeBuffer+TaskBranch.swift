@@ -58,7 +58,9 @@ extension Orchestrator {
         faultInjectionPause("before-cleanup")
         let branchRef = "refs/heads/\(task.branch)"
         let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
+        // A folder that is no longer a repository is one our own removal was killed in the
+        // middle of (it found the worktree clean before it began): finish removing it.
+        let dirty = try worktree.flatMap { try? Repository.open(at: $0) }.map { try !$0.status().isEmpty } ?? false
         if dirty, let worktree {
             context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
             return
@@ -83,6 +85,11 @@ extension Orchestrator {
         }
         do {
             try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
+            if let worktree, FileManager.default.fileExists(atPath: worktree), (try? Repository.open(at: worktree)) == nil {
+                // Half removed by a killed merge: git's prune leaves a folder that is no longer
+                // a work tree; the rest of it is what the clean worktree held.
+                try FileManager.default.removeItem(atPath: worktree)
+            }
             if task.worktree != nil {
                 try store.write { tx in
                     var current = try requireTask(task.id, in: tx)
@@ -119,12 +126,15 @@ extension Orchestrator {
             {
                 continue
             }
-            if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
-                try !Repository.open(at: worktree).status().isEmpty
-            {
+            if let worktree = task.worktree, let repo = try? Repository.open(at: worktree), try !repo.status().isEmpty {
                 continue
             }
-            try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
+            do {
+                try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
+            } catch {
+                // Never a reason to stop merging: `gc` and `doctor` see what is left.
+                context.err("note: could not finish cleaning up after \(task.id) (\(error)); run `git orchestrate gc`")
+            }
         }
     }
 }

@@ -106,8 +106,8 @@ struct MergeRecoveryTests {
         #expect(try repo.git("status", "--porcelain") == "")
     }
 
-    @Test("killed after the landing was recorded, before its cleanup: the next merge removes the worktree and branch as an uninterrupted run does")
-    func cleanupFinished() throws {
+    @Test("killed after the landing was recorded, before its cleanup or in the middle of removing the worktree: the next merge removes the worktree and branch as an uninterrupted run does", arguments: [false, true])
+    func cleanupFinished(halfRemoved: Bool) throws {
         let repo = try TestRepo.forMerge()
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
@@ -116,6 +116,10 @@ struct MergeRecoveryTests {
         merge.kill9()
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
         #expect(FileManager.default.fileExists(atPath: t1.worktree))
+        if halfRemoved {
+            // What a removal killed half way leaves: the folder, no longer a repository.
+            try FileManager.default.removeItem(atPath: t1.worktree + "/.git")
+        }
         let result = try repo.orchestrate("merge")
         #expect(result.status == 0, "\(result)")
         #expect(!FileManager.default.fileExists(atPath: t1.worktree), "the worktree is removed")
