@@ -25,6 +25,33 @@ extension Repository {
         }
     }
 
+    /// Like `versionsDifferingFromHead`, for the paths whose index entry differs from HEAD
+    /// only: the index against HEAD's tree, no scan of the work tree (a checkout with many
+    /// untracked files costs nothing here), and only those files hashed.
+    public func stagedVersions() throws -> [PathVersions] {
+        guard let root = workdir, let head = try referenceTarget("HEAD") else { return [] }
+        let tree = try lookupTree(ofCommit: head)
+        defer { git_tree_free(tree) }
+        var index: OpaquePointer?
+        try check("git_repository_index", git_repository_index(&index, handle))
+        defer { git_index_free(index) }
+        try check("git_index_read", git_index_read(index, 0))
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_index", git_diff_tree_to_index(&diff, handle, tree, index, nil))
+        defer { git_diff_free(diff) }
+        var paths = Set<String>()
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i) else { continue }
+            for file in [delta.pointee.old_file, delta.pointee.new_file] {
+                if let path = file.path { paths.insert(String(cString: path)) }
+            }
+        }
+        return try paths.sorted().map { path in
+            let staged = git_index_get_bypath(index, path, 0).map { ObjectID($0.pointee.id) }
+            return PathVersions(path: path, index: staged, workTree: try hashWorkTreeFile(root + "/" + path))
+        }
+    }
+
     /// The blob of `path` in `commit`'s tree, nil when absent (or not a blob).
     public func blob(at path: String, in commit: ObjectID) throws -> ObjectID? {
         let tree = try lookupTree(ofCommit: commit)

@@ -26,7 +26,7 @@ extension Orchestrator {
         var landings: [LandingRecord]?
         var result: [StaleCheckout] = []
         for checkout in checkouts {
-            let staged = try checkout.repository.versionsDifferingFromHead().filter { item in
+            let staged = try checkout.repository.stagedVersions().filter { item in
                 try item.index != checkout.repository.blob(at: item.path, in: head)
             }
             guard !staged.isEmpty else { continue }
