@@ -71,9 +71,28 @@ extension Repository {
         let versions = try versionsDifferingFromHead()
         for item in versions {
             let known = try commits.map { try blob(at: item.path, in: $0) }
-            guard known.contains(item.index), known.contains(item.workTree) else { return false }
+            guard known.contains(item.index) else { return false }
+            if known.contains(item.workTree) { continue }
+            guard try known.contains(where: { try $0.map { try isTornWrite(of: $0, at: item.path) } ?? false }) else { return false }
         }
         return true
+    }
+
+    /// Whether the work-tree file at `path` holds the beginning of `blob` and nothing else:
+    /// what libgit2, which writes a checked-out file in place, leaves when killed during the
+    /// write (an empty file, or a cut one).
+    public func isTornWrite(of blob: ObjectID, at path: String) throws -> Bool {
+        guard let root = workdir, let data = FileManager.default.contents(atPath: root + "/" + path) else { return false }
+        var raw = blob.raw
+        var object: OpaquePointer?
+        guard git_blob_lookup(&object, handle, &raw) == 0, let object else { return false }
+        defer { git_blob_free(object) }
+        let size = Int(git_blob_rawsize(object))
+        guard data.count < size, let content = git_blob_rawcontent(object) else { return false }
+        return data.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+            return memcmp(base, content, bytes.count) == 0
+        }
     }
 
     /// Makes `paths` of this work tree and its index exactly what HEAD holds (forced: callers

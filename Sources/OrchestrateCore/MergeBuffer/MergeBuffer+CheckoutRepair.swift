@@ -47,7 +47,9 @@ extension Orchestrator {
                     return try after != before && mainRepository.contains(head, ancestor: new)
                 }
                 guard reversal != nil else { continue }
-                if item.workTree == item.index || item.workTree == landed {
+                if try item.workTree == item.index || item.workTree == landed
+                    || landed.map({ try checkout.repository.isTornWrite(of: $0, at: item.path) }) == true
+                {
                     stale.behind.append(item.path)
                 } else {
                     stale.edited.append(item.path)

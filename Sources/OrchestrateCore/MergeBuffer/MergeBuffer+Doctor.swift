@@ -93,7 +93,7 @@ extension Orchestrator {
                 try !repo.status().isEmpty, try repo.isBetween([previous, current])
             else { continue }
             if repair {
-                try repo.hardReset(to: current)
+                try finishHalfReset(repo, to: current)
                 findings.append(DoctorFinding(
                     severity: .problem, message: "the worktree \(worktree) of \(task.id) was left half reset by an interrupted merge: finished resetting it to \(current.short())", repaired: true))
             } else {

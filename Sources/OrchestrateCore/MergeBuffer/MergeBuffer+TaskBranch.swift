@@ -46,7 +46,7 @@ extension Orchestrator {
             let current = try mainRepository.referenceTarget(ref),
             try worktree.isBetween([previous, current])
         else { return dirty }
-        try worktree.hardReset(to: current)
+        try finishHalfReset(worktree, to: current)
         context.err("merge: finished resetting the worktree of \(branch) to \(current.short()), left half done by an interrupted merge")
         return []
     }
@@ -76,8 +76,7 @@ extension Orchestrator {
             }
             return
         }
-        if try Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch
-            || (worktree == nil && mainRepository.isBranchCheckedOut(task.branch)) {
+        if try branchCheckedOutElsewhere(task) {
             // Someone checked the branch out elsewhere (the main checkout, say): deleting it
             // would leave that checkout on a branch that no longer exists.
             context.err("note: kept the branch \(task.branch) of \(task.id): it is checked out in another work tree; delete it there with `git branch -d \(task.branch)` once you switched away")
@@ -121,11 +120,7 @@ extension Orchestrator {
             guard head == nil || head == landed || head == sources.last else { continue }
             // A branch kept because it is checked out elsewhere, or a worktree kept for its
             // uncommitted changes, stays — without a note at every merge.
-            if try Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch
-                || (task.worktree == nil && mainRepository.isBranchCheckedOut(task.branch))
-            {
-                continue
-            }
+            if try branchCheckedOutElsewhere(task) { continue }
             if let worktree = task.worktree, let repo = try? Repository.open(at: worktree), try !repo.status().isEmpty {
                 continue
             }
@@ -135,6 +130,31 @@ extension Orchestrator {
                 // Never a reason to stop merging: `gc` and `doctor` see what is left.
                 context.err("note: could not finish cleaning up after \(task.id) (\(error)); run `git orchestrate gc`")
             }
+        }
+    }
+
+    /// Whether the task's branch is checked out in a work tree other than its own: the main
+    /// checkout, or a valid linked one (a worktree whose folder a killed removal already
+    /// deleted does not count: it is the task's own, half removed).
+    func branchCheckedOutElsewhere(_ task: TaskRecord) throws -> Bool {
+        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch { return true }
+        return try mainRepository.worktrees().contains { wt in
+            wt.isValid && wt.name != task.id.rawValue && Repository.checkedOutBranch(atWorktree: wt.path) == task.branch
+        }
+    }
+
+    /// Finishes a reset a killed merge left half done (see `Repository.isBetween`). Its
+    /// `index.lock` may be left too: in a worktree in exactly that state the lock is the killed
+    /// reset's own, so it is removed (and named) before trying again.
+    func finishHalfReset(_ worktree: Repository, to commit: ObjectID) throws {
+        do {
+            try worktree.hardReset(to: commit)
+        } catch let error as GitError where error.code == .locked {
+            let lock = worktree.gitDir + "/index.lock"
+            guard FileManager.default.fileExists(atPath: lock) else { throw error }
+            try FileManager.default.removeItem(atPath: lock)
+            context.err("note: removed \(lock), left by the interrupted reset")
+            try worktree.hardReset(to: commit)
         }
     }
 }

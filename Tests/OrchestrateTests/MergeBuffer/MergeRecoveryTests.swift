@@ -30,8 +30,8 @@ struct MergeRecoveryTests {
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
     }
 
-    @Test("the same half reset, without doctor: the next merge finishes it and lands (never blocked forever)")
-    func halfResetFinishedByMerge() throws {
+    @Test("the same half reset, without doctor, with a file cut short by the kill and the reset's index.lock left: the next merge finishes it and lands (never blocked forever)", arguments: [false, true])
+    func halfResetFinishedByMerge(torn: Bool) throws {
         let repo = try TestRepo.forMerge()
         try repo.commitConfig("""
             {"checks": [{"name": "true", "command": ["true"]}]}
@@ -41,7 +41,11 @@ struct MergeRecoveryTests {
         let merge = try BackgroundMerge(repo, pause: "before-worktree-reset")
         try merge.wait(for: "paused at before-worktree-reset")
         merge.kill9()
-        try repo.write("other.txt", "x\n", in: t1.worktree)
+        try repo.write("other.txt", torn ? "" : "x\n", in: t1.worktree)
+        if torn {
+            let admin = try repo.git("rev-parse", "--git-dir", in: t1.worktree).trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = FileManager.default.createFile(atPath: admin + "/index.lock", contents: nil)
+        }
         let result = try repo.orchestrate("merge")
         #expect(result.status == 0 && result.stderr.contains("finished resetting the worktree"), "\(result)")
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
@@ -108,6 +112,11 @@ struct MergeRecoveryTests {
 
     @Test("killed after the landing was recorded, before its cleanup or in the middle of removing the worktree: the next merge removes the worktree and branch as an uninterrupted run does", arguments: [false, true])
     func cleanupFinished(halfRemoved: Bool) throws {
+        try cleanupFinished(halfRemoved: halfRemoved, folderGone: false)
+        if halfRemoved { try cleanupFinished(halfRemoved: false, folderGone: true) }
+    }
+
+    private func cleanupFinished(halfRemoved: Bool, folderGone: Bool) throws {
         let repo = try TestRepo.forMerge()
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
@@ -119,6 +128,10 @@ struct MergeRecoveryTests {
         if halfRemoved {
             // What a removal killed half way leaves: the folder, no longer a repository.
             try FileManager.default.removeItem(atPath: t1.worktree + "/.git")
+        }
+        if folderGone {
+            // Killed after the folder went, before git's admin data for it did.
+            try FileManager.default.removeItem(atPath: t1.worktree)
         }
         let result = try repo.orchestrate("merge")
         #expect(result.status == 0, "\(result)")
