@@ -153,7 +153,7 @@ struct ConfigReader {
             value, "agent",
             allowed: [
                 "command", "env", "heartbeatSeconds", "timeoutSeconds", "maxConcurrent", "maxAttempts",
-                "autoSubmit", "setup",
+                "autoSubmit", "setup", "maxLogBytes",
             ])
         if let x = a["command"] { agent.command = try argv(x, "agent.command") }
         if let x = a["env"] {
@@ -167,6 +167,7 @@ struct ConfigReader {
         if let x = a["maxConcurrent"] { agent.maxConcurrent = try int(x, "agent.maxConcurrent", min: 1) }
         if let x = a["maxAttempts"] { agent.maxAttempts = try int(x, "agent.maxAttempts", min: 1) }
         if let x = a["autoSubmit"] { agent.autoSubmit = try bool(x, "agent.autoSubmit") }
+        if let x = a["maxLogBytes"] { agent.maxLogBytes = try int(x, "agent.maxLogBytes", min: 4096) }
         if let x = a["setup"] {
             let s = try object(x, "agent.setup", allowed: ["copy", "command"])
             if let c = s["copy"] { agent.setup.copy = try strings(c, "agent.setup.copy") }

@@ -37,6 +37,8 @@ public struct Config: Sendable, Equatable {
         public var maxAttempts = 3
         public var autoSubmit = true
         public var setup = AgentSetup()
+        /// An agent log growing past this is cut back to its most recent part (the tail).
+        public var maxLogBytes = 4_194_304
     }
 
     /// The branch work lands on; nil in the file means the branch checked out in the main

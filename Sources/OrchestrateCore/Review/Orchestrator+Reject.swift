@@ -23,6 +23,7 @@ extension Orchestrator {
     public func rejectTask(_ idText: String, reason: String, requeue: Bool, cascade: Bool) throws -> RejectReport {
         let id = try parseID(idText)
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TextInput.refuseNUL(reason, "the --reason for rejecting \(id)")
         guard !why.isEmpty else {
             throw OrchestrateError.badInput("--reason must say why \(id) is rejected; it is kept for the next attempt")
         }
