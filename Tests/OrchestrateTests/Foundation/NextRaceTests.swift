@@ -7,7 +7,9 @@ import Testing
 struct NextRaceTests {
     @Test("6 processes over 60 tasks: every task claimed once, no spurious failure, one claimed event per claim")
     func sixClaimers() throws {
-        let repo = try TestRepo(initialize: true)
+        // A `.gitattributes` below the root makes each worktree be created twice (without
+        // content filters, then again with them): more worktree churn for the claimers to race.
+        let repo = try TestRepo(files: ["README.md": "hello\n", "docs/.gitattributes": "*.md text\n"], initialize: true)
         for n in 1...60 { try repo.orchestrateOK("add", "Task \(n)") }
         // Each claimer calls `next` until the queue is empty, writing one line per call: the id
         // claimed, or the failure with its exit status and message.
