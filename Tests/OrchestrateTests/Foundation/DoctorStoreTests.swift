@@ -36,6 +36,9 @@ struct DoctorStoreTests {
         #expect(!found.stdout.contains("run `git orchestrate doctor`"), "doctor must not send the user to doctor: \(found)")
         let json = try TestRepo.json(try repo.orchestrate("doctor", "--format", "json").stdout) as? [String: Any]
         #expect(json?["healthy"] as? Bool == false)
+        let audit = try repo.orchestrate("audit", "verify")
+        #expect(audit.status == 1, "\(audit)")
+        #expect(audit.stderr.contains("error: the state database \(db) is damaged (SQLite's integrity check: "), "\(audit)")
         // --repair cannot rebuild lost rows: it says so and leaves the file untouched.
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         let repair = try repo.orchestrate("doctor", "--repair")
