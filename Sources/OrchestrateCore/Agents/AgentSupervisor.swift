@@ -96,7 +96,7 @@ final class AgentSupervisor {
                 invocation.logPath,
                 "[git-orchestrate] attempt \(run.attempt) of \(id) started \(Timestamp.format(orchestrator.context.now())) in \(invocation.directory): \(JSONValue.array(invocation.argv.map(JSONValue.string)).canonicalText)")
             var environment = invocation.environment
-            environment[Subreaper.runVariable] = String(run.id)
+            environment[Subreaper.runVariable] = Subreaper.mark(ofRun: run.id)
             let spawned = try ChildProcess.spawn(
                 invocation.argv, directory: invocation.directory, environment: environment,
                 logPath: invocation.logPath)

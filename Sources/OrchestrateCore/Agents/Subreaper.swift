@@ -3,11 +3,16 @@ import Foundation
 /// Agent descendants that leave the agent's process group (`setsid`, double forks) escape
 /// `kill(-pgid)`. The supervisor makes itself the child subreaper (Linux
 /// `prctl(PR_SET_CHILD_SUBREAPER)`), so such orphans are re-parented to it rather than to init,
-/// and it recognises them by the `ORCHESTRATE_RUN_ID` each agent's environment carries (and
+/// and it recognises them by the `ORCHESTRATE_RUN_MARK` each agent's environment carries (and
 /// its descendants inherit), to stop them when their run ends and reap them.
 enum Subreaper {
     /// The variable that marks every process of one run.
-    static let runVariable = "ORCHESTRATE_RUN_ID"
+    static let runVariable = "ORCHESTRATE_RUN_MARK"
+
+    /// The mark of run `runID` of this supervisor: `<supervisor pid>/<run id>`. Run ids are only
+    /// unique within one database, and other repositories' agents run on the same machine; a
+    /// live supervisor's pid is unique, and this variable is only ever read while it lives.
+    static func mark(ofRun runID: Int64) -> String { "\(getpid())/\(runID)" }
 
     typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
 
@@ -25,7 +30,7 @@ enum Subreaper {
     /// they belong to run `runID` (readable for processes of this user only, which agents are).
     static func strays(ofRun runID: Int64, exceptGroup: pid_t) -> [pid_t] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        let marker = Array("\(runVariable)=\(runID)".utf8)
+        let marker = Array("\(runVariable)=\(mark(ofRun: runID))".utf8)
         let me = getpid()
         var found: [pid_t] = []
         for entry in entries {
