@@ -18,6 +18,12 @@ struct KeptWorkTraceTests {
         #expect(reject.stderr.contains("kept the work of T1 at refs/orchestrate/rejected/T1/1"), "\(reject)")
         #expect(reject.stderr.contains("found in the worktree HEAD: its branch was gone"), "\(reject)")
         #expect(try repo.revParse("refs/orchestrate/rejected/T1/1") == commit)
+        // The task is back at its base, on its branch, as after any reject.
+        let base = try #require(try repo.taskJSON("T1")["base"] as? String)
+        #expect(try repo.revParse("orchestrate/T1") == base)
+        #expect(try repo.git("symbolic-ref", "HEAD", in: worktree).trimmingCharacters(in: .whitespacesAndNewlines) == "refs/heads/orchestrate/T1")
+        #expect(try repo.git("status", "--porcelain", in: worktree).isEmpty)
+        #expect(try repo.orchestrate("doctor").status == 0)
     }
 
     @Test("cancel keeps the commits of a task whose branch was deleted under its checkout, found in the worktree's reflog")
