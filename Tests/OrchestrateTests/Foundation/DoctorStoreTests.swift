@@ -64,6 +64,11 @@ struct DoctorStoreTests {
         #expect(found.status == 1, "\(found)")
         #expect(found.stdout.contains("problem: the state database \(db) is empty (0 bytes), but git still has 1 task branch (orchestrate/T1)"), "\(found)")
         #expect(found.stdout.contains("git orchestrate init --new-database"), "\(found)")
+        // A commit in the task's worktree (its hooks run) does not fill it either.
+        let commit = try repo.gitResult("commit", "--allow-empty", "-q", "-m", "still working", in: repo.worktreeRoot + "/T1")
+        #expect(commit.status == 0, "\(commit)")
+        #expect(commit.stderr.contains("the hook will not start an empty one over them"), "\(commit)")
+        #expect(try FileManager.default.attributesOfItem(atPath: db)[.size] as? Int == 0, "nothing was written")
         let initAgain = try repo.orchestrate("init")
         #expect(initAgain.status == 1, "\(initAgain)")
         #expect(initAgain.stderr.contains("`git orchestrate init` will not start an empty one over them"), "\(initAgain)")
