@@ -17,7 +17,17 @@ struct DatabaseDoctor {
         let condition = Store.inspect(path: db)
         switch condition {
         case .sound:
-            return ([DoctorFinding(severity: .ok, message: "database \(db) passes SQLite's integrity check")], true)
+            var findings = [DoctorFinding(severity: .ok, message: "database \(db) passes SQLite's integrity check")]
+            let stateDir = URL(fileURLWithPath: db).deletingLastPathComponent().path
+            let name = URL(fileURLWithPath: db).lastPathComponent
+            let aside = ((try? FileManager.default.contentsOfDirectory(atPath: stateDir)) ?? [])
+                .filter { $0.hasPrefix(name + ".replaced-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.sorted()
+            for file in aside {
+                findings.append(DoctorFinding(
+                    severity: .warning,
+                    message: "an earlier state database was set aside at \(stateDir)/\(file) (`init --new-database`); tasks, approvals and audit events recorded only there are not in the current one — inspect it with sqlite3, and delete it once nothing in it is needed"))
+            }
+            return (findings, true)
         case .missing, .empty:
             let traces = try self.traces()
             if traces.isEmpty {
@@ -33,12 +43,12 @@ struct DatabaseDoctor {
         case .unreadable(let message):
             return ([DoctorFinding(
                 severity: .problem,
-                message: "the state database \(db) cannot be read as a database (\(message)): it was overwritten or truncated. Move it aside (`mv \(db) \(db).damaged`) and restore it from a backup; or run `git orchestrate init --new-database` to start an empty one (task branches and refs under refs/orchestrate/ keep the work)")], false)
+                message: "the state database \(db) cannot be read as a database (\(message)): it was overwritten or truncated. Restore it from a backup; or run `git orchestrate init --new-database` to start an empty one — it keeps this file aside as \(db).replaced-<time>, and task branches and refs under refs/orchestrate/ keep the work")], false)
         case .damaged(let messages):
             let shown = messages.prefix(3).joined(separator: "; ")
             return ([DoctorFinding(
                 severity: .problem,
-                message: "the state database \(db) is damaged: SQLite's integrity check reports \(shown)\(messages.count > 3 ? "; …" : ""). Stop other git-orchestrate commands, keep a copy (`cp \(db) \(db).damaged`), recover what SQLite can still read (`sqlite3 \(db).damaged .recover | sqlite3 \(db).recovered`), move \(db).recovered to \(db), then run `git orchestrate audit verify` to see whether the audit trail survived")], false)
+                message: "the state database \(db) is damaged: SQLite's integrity check reports \(shown)\(messages.count > 3 ? "; …" : ""). Its rows, audit trail included, can no longer be trusted. Restore it from a backup; or run `git orchestrate init --new-database` to start an empty one — it keeps this file aside as \(db).replaced-<time> for inspection with sqlite3, and task branches and refs under refs/orchestrate/ keep the work")], false)
         }
     }
 

@@ -32,7 +32,7 @@ struct DoctorStoreTests {
         let found = try repo.orchestrate("doctor")
         #expect(found.status == 1, "\(found)")
         #expect(found.stdout.contains("problem: the state database \(db) is damaged: SQLite's integrity check reports"), "\(found)")
-        #expect(found.stdout.contains("sqlite3 \(db).damaged .recover | sqlite3 \(db).recovered"), "\(found)")
+        #expect(found.stdout.contains("run `git orchestrate init --new-database` to start an empty one — it keeps this file aside as \(db).replaced-<time>"), "\(found)")
         #expect(!found.stdout.contains("run `git orchestrate doctor`"), "doctor must not send the user to doctor: \(found)")
         let json = try TestRepo.json(try repo.orchestrate("doctor", "--format", "json").stdout) as? [String: Any]
         #expect(json?["healthy"] as? Bool == false)
@@ -45,6 +45,15 @@ struct DoctorStoreTests {
         #expect(repair.status == 1, "\(repair)")
         #expect(repair.stdout.contains("left: 1 problem that --repair cannot fix safely"), "\(repair)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        // The way out the advice names: the damaged file kept aside, and doctor keeps saying
+        // that tasks recorded only there are not in the new database.
+        let fresh = try repo.orchestrate("init", "--new-database")
+        #expect(fresh.status == 0, "\(fresh)")
+        let aside = try #require(try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/orchestrate").first { $0.hasPrefix("orchestrate.sqlite.replaced-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/orchestrate/" + aside)) == before)
+        let after = try repo.orchestrate("doctor")
+        #expect(after.status == 0, "\(after)")
+        #expect(after.stdout.contains("warning: an earlier state database was set aside at \(repo.path)/.git/orchestrate/\(aside)"), "\(after)")
     }
 
     @Test("a 0-byte database is never recreated empty while task branches exist; init --new-database sets it aside")
@@ -123,7 +132,7 @@ struct DoctorStoreTests {
         let found = try repo.orchestrate("doctor")
         #expect(found.status == 1)
         #expect(found.stdout.contains("problem: the state database \(db) cannot be read as a database (file is not a database)"), "\(found)")
-        #expect(found.stdout.contains("mv \(db) \(db).damaged"), "\(found)")
+        #expect(found.stdout.contains("it keeps this file aside as \(db).replaced-<time>"), "\(found)")
     }
 
     @Test("a merge lock left by a killed merge is reported, taken over, and removed by --repair")
