@@ -26,7 +26,7 @@ struct OutputHygieneTests {
         try repo.orchestrateOK("add", title)
         try repo.orchestrateOK("start", "T1")
         let shown = "Fix\\nT9  queued  forged\\x1b[2J\\x1b[31mred\\x07"
-        for args in [["list"], ["status"], ["show", "T1"], ["log"]] {
+        for args in [["list"], ["status"], ["show", "T1"], ["log"], ["review", "T1"]] {
             let result = try repo.orchestrateArgs(args)
             #expect(result.status == 0, "\(args): \(result)")
             #expect(!result.stdout.contains("\u{1b}") && !result.stdout.contains("\u{7}"), "\(args) printed raw control characters")
