@@ -24,6 +24,10 @@ extension Repository {
     /// names the branch, that refusal is spurious: what the attempt left is cleared and it is
     /// tried again.
     public func addWorktree(name: String, path: String, branch: String) throws {
+        // libgit2 creates `<common dir>/worktrees` exclusively when it is missing: two processes
+        // adding the first worktrees at once made one fail with "directory exists". Made here,
+        // tolerantly, first.
+        try? FileManager.default.createDirectory(atPath: commonDir + "/worktrees", withIntermediateDirectories: true)
         var attempt = 0
         while true {
             do {
