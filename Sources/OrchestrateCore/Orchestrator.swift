@@ -101,11 +101,7 @@ public final class Orchestrator {
 
     /// The folder that holds the task worktrees (`worktreeRoot`, resolved against the main
     /// work tree).
-    public var worktreeRootPath: String {
-        let root = config.worktreeRoot.hasPrefix("/")
-            ? config.worktreeRoot : paths.mainWorktree + "/" + config.worktreeRoot
-        return URL(fileURLWithPath: root).standardizedFileURL.path
-    }
+    public var worktreeRootPath: String { Orchestrator.resolveWorktreeRoot(config, mainWorktree: paths.mainWorktree) }
 
     /// Where the task's worktree goes.
     public func worktreePath(for id: TaskID) -> String { worktreeRootPath + "/" + id.rawValue }
