@@ -61,3 +61,25 @@ struct NextRaceTests {
         #expect(try repo.orchestrate("doctor").status == 0)
     }
 }
+
+@Suite("next past a task that cannot start")
+struct NextSkipTests {
+    @Test("a folder in the way of the first ready task: next warns, starts the next one, and the blocked task stays queued")
+    func skipsBrokenTask() throws {
+        let repo = try TestRepo(initialize: true)
+        try repo.orchestrateOK("add", "Blocked", "--priority", "urgent")
+        try repo.orchestrateOK("add", "Fine")
+        try FileManager.default.createDirectory(atPath: repo.worktreeRoot + "/T1", withIntermediateDirectories: true)
+        let next = try repo.orchestrate("next")
+        #expect(next.status == 0, "\(next)")
+        #expect(next.stdout.hasPrefix("T2\t"), "\(next)")
+        #expect(next.stderr.contains("warning: could not start T1 (the folder \(repo.worktreeRoot)/T1 already exists"), "\(next)")
+        #expect(try repo.taskJSON("T1")["state"] as? String == "queued")
+        let kinds = try (TestRepo.json(try repo.orchestrateOK("log", "--task", "T1", "--format", "json")) as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(kinds == ["added", "claimed", "requeued"])
+        // With nothing else ready, the real problem is the error.
+        let again = try repo.orchestrate("next")
+        #expect(again.status == 2, "\(again)")
+        #expect(again.stderr.contains("the folder \(repo.worktreeRoot)/T1 already exists"), "\(again)")
+    }
+}
