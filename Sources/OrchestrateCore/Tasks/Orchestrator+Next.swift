@@ -12,6 +12,7 @@ extension Orchestrator {
     public func claimNext(agent: String?) throws -> TaskRecord? {
         let claimant = agent ?? actor
         try reapDisconnectedRuns()  // a task whose agent was lost goes back to the queue first
+        try settlePendingReturns()  // and so does one a killed merge left conflicted or failed
         var skipped = Set<TaskID>()
         var lastError: Error?
         while skipped.count < 5 {
@@ -39,6 +40,8 @@ extension Orchestrator {
 
     /// Plans and materializes a task just claimed; on a planning failure gives the claim back.
     private func start(_ claimed: TaskRecord, claimant: String) throws -> TaskRecord {
+        // Sent back to its agent with its work (docs/agents.md): the next attempt runs there.
+        if let worktree = claimed.worktree, FileManager.default.fileExists(atPath: worktree) { return claimed }
         let plan: StartPlan
         do {
             plan = try planStart(claimed, base: nil, stack: false)
