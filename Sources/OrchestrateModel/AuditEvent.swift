@@ -5,6 +5,8 @@ public enum AuditKind: String, CaseIterable, Sendable {
     case initialized, added, started, claimed, progress, submitted, approved, approvalVoided,
         rejected, restored, landed, conflicted, checkFailed, reverted, cancelled, gateRefused,
         gatePassed, requeued, runStarted, runEnded, heartbeatLost, repaired, collected
+    /// A field of a task changed by `edit` (detail: `field`, `old`, `new`).
+    case edited
 }
 
 /// An event to append to the audit trail; the store gives it a sequence number and a hash.

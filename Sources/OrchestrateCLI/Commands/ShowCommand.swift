@@ -15,12 +15,7 @@ struct ShowCommand: ParsableCommand {
         let t = detail.task
         switch output.format {
         case .json:
-            guard case .object(var fields) = t.json else { return }
-            fields["history"] = .array(detail.history.map(\.json))
-            fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
-            fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
-            fields["runs"] = .array(detail.runs.map(\.json))
-            Live.json(.object(fields))
+            Live.json(detail.json)
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",
