@@ -19,7 +19,6 @@ public enum OrchestrateMCPServer {
                 submit_task. Approving is for people, not agents.
                 """,
             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
-        let calls = CallCounter()
         let context = Context(
             environment: environment, clock: { Date() },
             stdout: { text in FileHandle.standardError.write(Data(text.utf8)) },
@@ -31,8 +30,6 @@ public enum OrchestrateMCPServer {
             ListTools.Result(tools: orchestrateTools.map(\.definition))
         }
         await server.withMethodHandler(CallTool.self) { params in
-            await calls.begin()
-            defer { Task { await calls.end() } }
             guard let tool = tools[params.name] else {
                 return toolError("there is no tool \(params.name); the tools are \(orchestrateTools.map(\.name).joined(separator: ", "))")
             }
@@ -60,8 +57,6 @@ public enum OrchestrateMCPServer {
             ListResourceTemplates.Result(templates: TaskResources.templates, nextCursor: nil)
         }
         await server.withMethodHandler(ReadResource.self) { params in
-            await calls.begin()
-            defer { Task { await calls.end() } }
             do {
                 return ReadResource.Result(contents: [try TaskResources.read(params.uri, Orchestrator.open(context))])
             } catch let error as OrchestrateError {
@@ -69,26 +64,15 @@ public enum OrchestrateMCPServer {
             }
         }
 
-        try await server.start(transport: StdioTransport())
+        let transport = AnsweringTransport()
+        try await server.start(transport: transport)
         await server.waitUntilCompleted()
         // stdin closed: let calls already under way answer before the process ends.
-        await calls.drain()
+        await transport.drain()
         await server.stop()
     }
 
     static func toolError(_ message: String) -> CallTool.Result {
         CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
-    }
-}
-
-/// How many calls are under way, so the server does not exit in the middle of one.
-actor CallCounter {
-    private var running = 0
-
-    func begin() { running += 1 }
-    func end() { running -= 1 }
-
-    func drain() async {
-        while running > 0 { try? await Task.sleep(for: .milliseconds(10)) }
     }
 }

@@ -73,7 +73,10 @@ async def main(binary, phase):
             else:
                 out["heartbeat"] = await call(session, "heartbeat")
                 out["progress"] = await call(session, "report_progress", {"message": "wrote the change"})
-                subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "agent work"], check=True)
+                with open("agent.txt", "w") as f:
+                    f.write("written by the agent\n")
+                subprocess.run(["git", "add", "agent.txt"], check=True)
+                subprocess.run(["git", "commit", "-q", "-m", "agent work"], check=True)
                 out["submit"] = await call(session, "submit_task")
                 out["review"] = await call(session, "review_task", {"id": out["submit"]["structured"]["id"]})
     print(json.dumps(out))
