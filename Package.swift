@@ -56,8 +56,9 @@ let package = Package(
             name: "OrchestrateTests",
             dependencies: [
                 "OrchestrateTestSupport", "OrchestrateCore", "OrchestrateGit", "OrchestrateStore",
-                "OrchestrateModel",
-            ]
+                "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["MCP/mcp_client.py"]
         ),
     ]
 )

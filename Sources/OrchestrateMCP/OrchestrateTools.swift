@@ -84,7 +84,9 @@ let orchestrateTools: [OrchestrateTool] = [
             throw OrchestrateError.failed(
                 "no task is ready: every queued task waits on a dependency, or the queue is empty (see get_status)")
         }
-        guard case .object(var fields) = task.json else { return task.json }
+        // Read back: the worktree's checkout hooks may have touched the row since the claim.
+        let current = try orchestrator.task(task.id.rawValue)
+        guard case .object(var fields) = current.json else { return current.json }
         fields["prompt"] = .string(try orchestrator.promptText(task.id.rawValue))
         return .object(fields)
     },
