@@ -11,3 +11,16 @@ extension StoreTransaction {
         }
     }
 }
+
+extension StoreTransaction {
+    /// Records the template a task was made from.
+    public func setTemplate(of id: TaskID, to template: String) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO task_templates (task, template) VALUES (?, ?)", arguments: [id.rawValue, template])
+    }
+
+    /// The template a task was made from, if any.
+    public func template(of id: TaskID) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT template FROM task_templates WHERE task = ?", arguments: [id.rawValue])
+    }
+}

@@ -75,3 +75,12 @@ extension ConfigReader {
         return templates
     }
 }
+
+extension Orchestrator {
+    /// The agent command of the template the task was made from, when it has one (and the
+    /// template is still configured).
+    func templateAgentCommand(of id: TaskID) throws -> [String]? {
+        guard let name = try store.read({ try $0.template(of: id) }) else { return nil }
+        return config.templates[name]?.agentCommand
+    }
+}

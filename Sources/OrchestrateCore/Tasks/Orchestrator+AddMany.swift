@@ -111,7 +111,10 @@ extension Orchestrator {
                     "dependsOn": .array(deps.map { .string($0.rawValue) }),
                     "paths": .array(request.paths.map(JSONValue.string)),
                 ]
-                if let template = entry.template { detail["template"] = .string(template) }
+                if let template = entry.template {
+                    detail["template"] = .string(template)
+                    try tx.setTemplate(of: id, to: template)
+                }
                 try tx.appendAudit(NewAuditEvent(kind: .added, task: id, actor: actor, detail: detail))
                 added.append(task)
             }

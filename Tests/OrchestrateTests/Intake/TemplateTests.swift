@@ -109,4 +109,21 @@ struct TemplateTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
+
+    @Test("a template's agent command runs its tasks; other tasks keep agent.command")
+    func agentCommand() throws {
+        let repo = try TestRepo(initialize: true)
+        try repo.write(".augment-orchestrator.json", #"""
+            {
+              "agent": { "command": ["sh", "-c", "echo configured > who.txt"] },
+              "templates": { "special": { "title": "Special {n}", "agentCommand": ["sh", "-c", "echo template {id} > who.txt"] } }
+            }
+            """#)
+        try repo.orchestrateOK("add", "--template", "special", "--param", "n=1")
+        try repo.orchestrateOK("add", "Plain")
+        #expect(try repo.orchestrate("run", "T1").status == 0)
+        #expect(try repo.orchestrate("run", "T2").status == 0)
+        #expect(repo.read("who.txt", in: repo.worktreeRoot + "/T1") == "template T1\n")
+        #expect(repo.read("who.txt", in: repo.worktreeRoot + "/T2") == "configured\n")
+    }
 }
