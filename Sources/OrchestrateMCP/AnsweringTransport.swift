@@ -17,8 +17,23 @@ actor AnsweringTransport: Transport {
     func disconnect() async { await inner.disconnect() }
 
     func send(_ data: Data) async throws {
-        try await inner.send(data)
-        if let id = Self.id(of: data, where: { $0["result"] != nil || $0["error"] != nil }) { unanswered.remove(id) }
+        let id = Self.id(of: data, where: { $0["result"] != nil || $0["error"] != nil })
+        if let id, unanswered.remove(id) != nil {
+            try await inner.send(data)
+        } else {
+            try await inner.send(Self.withNullID(data))
+        }
+    }
+
+    /// JSON-RPC answers a message it could not read with `"id": null`; the SDK makes up a
+    /// random id instead, which no client can match. An error for no request we received gets
+    /// the null id.
+    private static func withNullID(_ data: Data) -> Data {
+        guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], object["error"] != nil,
+            object["result"] == nil
+        else { return data }
+        object["id"] = NSNull()
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? data
     }
 
     func receive() -> AsyncThrowingStream<Data, Swift.Error> {

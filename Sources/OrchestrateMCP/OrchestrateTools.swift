@@ -30,7 +30,7 @@ struct OrchestrateTool: Sendable {
 private let idProperty: Value = ["type": "string", "description": "The task id, e.g. T3."]
 private let agentIDProperty: Value = [
     "type": "string",
-    "description": "The task id; may be left out when the server was started by `git orchestrate run`/`up` (ORCHESTRATE_TASK_ID).",
+    "description": "The task id; may be left out when the server was started by `git orchestrate run`/`up` (ORCHESTRATE_TASK_ID) or in the task's worktree.",
 ]
 private let stringArray: Value = ["type": "array", "items": ["type": "string"]]
 
@@ -94,7 +94,7 @@ let orchestrateTools: [OrchestrateTool] = [
         name: "heartbeat", description: "Report that the agent supervised on a task is alive; returns its run.",
         properties: ["id": agentIDProperty], required: [], readOnly: false, idFromEnvironment: true
     ) { args, orchestrator in
-        try orchestrator.recordHeartbeat(args.taskID(defaultingToEnvironment: true)).json
+        try orchestrator.recordHeartbeat(args.taskID(defaultingToEnvironment: true, orchestrator: orchestrator)).json
     },
     OrchestrateTool(
         name: "report_progress",
@@ -102,13 +102,13 @@ let orchestrateTools: [OrchestrateTool] = [
         properties: ["id": agentIDProperty, "message": ["type": "string"]], required: ["message"], readOnly: false,
         idFromEnvironment: true
     ) { args, orchestrator in
-        try orchestrator.reportProgress(args.taskID(defaultingToEnvironment: true), message: args.requiredString("message")).json
+        try orchestrator.reportProgress(args.taskID(defaultingToEnvironment: true, orchestrator: orchestrator), message: args.requiredString("message")).json
     },
     OrchestrateTool(
         name: "submit_task", description: "Mark the task ready for review at its branch's current head; returns the task object.",
         properties: ["id": agentIDProperty], required: [], readOnly: false, idFromEnvironment: true
     ) { args, orchestrator in
-        try orchestrator.submitTask(args.taskID(defaultingToEnvironment: true)).json
+        try orchestrator.submitTask(args.taskID(defaultingToEnvironment: true, orchestrator: orchestrator)).json
     },
     OrchestrateTool(
         name: "review_task",

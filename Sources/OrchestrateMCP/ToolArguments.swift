@@ -40,12 +40,17 @@ struct ToolArguments {
         return text
     }
 
-    /// The task the call is about: `id`, else the task of the agent this server runs for.
-    func taskID(defaultingToEnvironment: Bool) throws -> String {
+    /// The task the call is about: `id`, else (for an agent's own calls) the task of the agent
+    /// this server runs for — `ORCHESTRATE_TASK_ID`, or the task whose worktree the server was
+    /// started in (many MCP clients pass the server only a few environment variables).
+    func taskID(defaultingToEnvironment: Bool, orchestrator: Orchestrator? = nil) throws -> String {
         if let id = try string("id") { return id }
-        if defaultingToEnvironment, let id = taskFromEnvironment, !id.isEmpty { return id }
+        if defaultingToEnvironment {
+            if let id = taskFromEnvironment, !id.isEmpty { return id }
+            if let id = try orchestrator?.taskOfCurrentWorktree() { return id.rawValue }
+        }
         throw OrchestrateError.badInput(
-            "\(tool) needs the argument id (the task id)\(defaultingToEnvironment ? ", or a server started by `git orchestrate run`/`up` (ORCHESTRATE_TASK_ID)" : "")")
+            "\(tool) needs the argument id (the task id)\(defaultingToEnvironment ? ", or a server started by `git orchestrate run`/`up` (ORCHESTRATE_TASK_ID) or in a task's worktree" : "")")
     }
 
     /// The arguments as one JSON object (for `add_task`, which takes a task-file entry).

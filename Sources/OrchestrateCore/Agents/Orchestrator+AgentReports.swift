@@ -34,3 +34,17 @@ extension Orchestrator {
         return prompt(for: task, previous: runs)
     }
 }
+
+extension Orchestrator {
+    /// The task whose worktree this process runs in (an agent's tools started in its worktree
+    /// by a client that passes no environment through), or nil in the main checkout.
+    public func taskOfCurrentWorktree() throws -> TaskID? {
+        guard repository.isLinkedWorktree, let workdir = repository.workdir else { return nil }
+        let here = URL(fileURLWithPath: workdir).standardizedFileURL.path
+        return try store.read { tx in
+            try tx.tasks(in: TaskState.allCases.filter(\.isInFlight)).first { task in
+                task.worktree.map { URL(fileURLWithPath: $0).standardizedFileURL.path == here } == true
+            }?.id
+        }
+    }
+}

@@ -32,6 +32,16 @@ async def call(session, name, arguments=None):
     }
 
 
+async def in_worktree(binary, worktree):
+    """A server started in the task's worktree with the SDK's default environment (no
+    ORCHESTRATE_TASK_ID), as most agent CLIs start theirs: it finds the task from where it runs."""
+    params = StdioServerParameters(command=binary, args=["mcp"], cwd=worktree)
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            return await call(session, "report_progress", {"message": "from the worktree"})
+
+
 async def main(binary, phase):
     import os
     params = StdioServerParameters(command=binary, args=["mcp"], env=dict(os.environ), cwd=os.getcwd())
@@ -65,6 +75,7 @@ async def main(binary, phase):
                 out["resources"] = sorted(r.uri for r in resources.resources)
                 prompt = await session.read_resource(f"orchestrate://tasks/{task_id}/prompt")
                 out["promptResource"] = "".join(getattr(c, "text", "") for c in prompt.contents)
+                out["fromWorktree"] = await in_worktree(binary, out["claim"]["structured"]["worktree"])
                 try:
                     await session.read_resource("orchestrate://tasks/T404/prompt")
                     out["badResource"] = None

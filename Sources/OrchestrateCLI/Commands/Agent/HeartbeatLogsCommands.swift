@@ -11,9 +11,18 @@ struct HeartbeatCommand: ParsableCommand {
     @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).")
     var id: String?
 
+    @Option(name: .long, help: "Also record this progress message (a `progress` audit event); the task must be running.")
+    var progress: String?
+
     func run() throws {
         guard let id = id ?? Live.context.environment["ORCHESTRATE_TASK_ID"] else {
             throw ValidationError("name the task: git orchestrate heartbeat <id>")
+        }
+        // A progress report counts as a heartbeat of a supervised run, and is taken from an
+        // agent nobody supervises too (as MCP's report_progress).
+        if let progress {
+            try Live.orchestrator().reportProgress(id, message: progress)
+            return
         }
         _ = try Live.orchestrator().recordHeartbeat(id)
     }
