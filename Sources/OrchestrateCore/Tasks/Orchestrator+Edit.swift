@@ -102,16 +102,21 @@ extension Orchestrator {
                 try tx.setDependencies(of: id, to: dependencies)
                 task.dependsOn = dependencies
             }
-            guard !changes.isEmpty else { return (task, false) }
+            // A running task's prompt is rewritten whenever a title or description is given, even
+            // unchanged: repeating an `edit` killed before the file was written puts it right.
+            let rewrite = task.state == .running && (edit.title != nil || edit.description != nil)
+            guard !changes.isEmpty else { return (task, rewrite) }
             for change in changes {
                 try tx.appendAudit(NewAuditEvent(
                     kind: .edited, task: id, actor: actor,
                     detail: ["field": .string(change.field), "old": change.old, "new": change.new]))
             }
-            let updated = try tx.updateTask(task)
-            return (updated, task.state == .running && changes.contains { $0.field == "title" || $0.field == "description" })
+            return (try tx.updateTask(task), rewrite)
         }
-        if promptChanged { try rewritePrompt(of: task) }
+        if promptChanged {
+            faultInjectionPause("edit-before-prompt")
+            try rewritePrompt(of: task)
+        }
         return task
     }
 

@@ -85,6 +85,40 @@ struct EditTests {
         #expect(text.hasPrefix("# New title\n"))
         #expect(text.contains("new words") && !text.contains("old words"))
     }
+
+    @Test("kill -9 between the database and the prompt file: repeating the edit puts the prompt right")
+    func killBeforePrompt() throws {
+        let repo = try TestRepo(initialize: true)
+        try repo.orchestrateOK("add", "Old title")
+        #expect(try repo.orchestrate("run", "T1", "--", "sh", "-c", "exit 0").status == 0)
+        let path = repo.path + "/.git/orchestrate/prompts/T1/1.md"
+        let errFile = repo.scratch + "/edit.err"
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
+        var env = repo.environment
+        env["ORCHESTRATE_TEST_PAUSE"] = "edit-before-prompt"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: orchestrateBinary)
+        process.arguments = ["edit", "T1", "--title", "New title"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
+        try process.run()
+        var paused = false
+        for _ in 0..<400 where !paused {
+            paused = String(decoding: FileManager.default.contents(atPath: errFile) ?? Data(), as: UTF8.self)
+                .contains("paused at edit-before-prompt")
+            if !paused { usleep(50_000) }
+        }
+        #expect(paused)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try repo.taskJSON("T1")["title"] as? String == "New title")
+        #expect((try String(contentsOfFile: path, encoding: .utf8)).hasPrefix("# Old title"))
+        try repo.orchestrateOK("edit", "T1", "--title", "New title")
+        #expect((try String(contentsOfFile: path, encoding: .utf8)).hasPrefix("# New title"))
+        #expect(try edits(repo, "T1").count == 1)
+    }
 }
 
 @Suite("heartbeat --progress")
