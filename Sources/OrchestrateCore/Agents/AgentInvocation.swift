@@ -64,7 +64,10 @@ extension Orchestrator {
         // `up` hands every task the configured command: a task made from a template with an
         // agent command of its own gets that instead.
         var command = command
-        if command == config.agent.command, let own = try templateAgentCommand(of: task.id) { command = own }
+        if command.isEmpty || command == config.agent.command, let own = try templateAgentCommand(of: task.id) {
+            command = own
+        }
+        if command.isEmpty { command = try agentCommand(override: nil) }
         guard let worktree = task.worktree else {
             throw OrchestrateError.failed("task \(task.id) has no worktree; run `git orchestrate doctor`")
         }

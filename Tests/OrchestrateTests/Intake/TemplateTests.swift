@@ -126,4 +126,18 @@ struct TemplateTests {
         #expect(repo.read("who.txt", in: repo.worktreeRoot + "/T1") == "template T1\n")
         #expect(repo.read("who.txt", in: repo.worktreeRoot + "/T2") == "configured\n")
     }
+
+    @Test("with no agent.command, up runs the tasks whose template has a command and names the first that has none")
+    func upWithTemplateCommandsOnly() throws {
+        let repo = try TestRepo(initialize: true)
+        try repo.write(".augment-orchestrator.json", #"""
+            { "templates": { "scripted": { "title": "Scripted {n}", "agentCommand": ["sh", "-c", "echo ran > ran.txt"] } } }
+            """#)
+        try repo.orchestrateOK("add", "--template", "scripted", "--param", "n=1", "--priority", "high")
+        try repo.orchestrateOK("add", "Plain")
+        let up = try repo.orchestrate("up", "--max", "1")
+        #expect(up.status == 1, "\(up)")
+        #expect(repo.read("ran.txt", in: repo.worktreeRoot + "/T1") == "ran\n")
+        #expect(up.stderr.contains("no agent command is configured"), "\(up.stderr)")
+    }
 }
