@@ -57,7 +57,7 @@ let orchestrateTools: [OrchestrateTool] = [
         name: "get_task", description: "One task with its history (the document of `show <id> --format json`).",
         properties: ["id": idProperty], required: ["id"], readOnly: true, idFromEnvironment: false
     ) { args, orchestrator in
-        try orchestrator.showTask(args.taskID(defaultingToEnvironment: false)).json
+        try orchestrator.showTask(args.taskID(defaultingToEnvironment: false)).json(now: orchestrator.context.now())
     },
     OrchestrateTool(
         name: "add_task",

@@ -7,6 +7,8 @@ public enum AuditKind: String, CaseIterable, Sendable {
         gatePassed, requeued, runStarted, runEnded, heartbeatLost, repaired, collected
     /// A field of a task changed by `edit` (detail: `field`, `old`, `new`).
     case edited
+    /// The closed loop (docs/agents.md): a failure sent back to the agent, an agent seen stalled.
+    case returnedToAgent, stalled
 }
 
 /// An event to append to the audit trail; the store gives it a sequence number and a hash.

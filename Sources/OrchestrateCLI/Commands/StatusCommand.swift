@@ -25,7 +25,8 @@ struct StatusCommand: ParsableCommand {
             if !report.active.isEmpty {
                 var table = Table("ID", "STATE", "PRIORITY", "HEAD", "TITLE")
                 for t in report.active {
-                    table.add(t.id.rawValue, t.state.rawValue, t.priority.name, Short.oid(t.head), Short.title(t.title))
+                    let stalled = report.lastRuns[t.id]?.stalledAt != nil ? " (stalled)" : ""
+                    table.add(t.id.rawValue, t.state.rawValue + stalled, t.priority.name, Short.oid(t.head), Short.title(t.title))
                 }
                 lines.append("")
                 lines.append(table.text)

@@ -19,10 +19,10 @@ extension Orchestrator {
                 throw OrchestrateError.badInput(
                     "task \(id) is \(task.state.rawValue); progress is reported only while it is running (`git orchestrate start \(id)` or `next`)")
             }
-            _ = try tx.heartbeatOpenRun(of: id)
-            return try tx.appendAudit(NewAuditEvent(
-                kind: .progress, task: id, oid: task.head, actor: actor,
-                detail: ["message": .string(text)]))
+            // Like `heartbeat --progress`, but also from an agent nobody supervises.
+            var detail: [String: JSONValue] = ["source": .string("mcp"), "message": .string(text)]
+            if let run = try tx.heartbeatOpenRun(of: id) { detail["attempt"] = .int(Int64(run.attempt)) }
+            return try tx.appendAudit(NewAuditEvent(kind: .progress, task: id, oid: task.head, actor: actor, detail: detail))
         }
     }
 

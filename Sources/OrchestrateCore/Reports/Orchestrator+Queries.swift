@@ -13,6 +13,8 @@ public struct TaskDetail: Sendable {
     public var keptWork: [String]
     /// Every agent run of the task, oldest first.
     public var runs: [RunRecord] = []
+    /// Why the closed loop sent the task back to its agent, oldest first (docs/agents.md).
+    public var causes: [LoopCause] = []
 }
 
 /// The state of the whole queue, for `status`.
@@ -48,7 +50,9 @@ extension Orchestrator {
         }
         let kept = try mainRepository.references(matching: Orchestrator.keptWorkPrefix(id) + "*").map(\.name)
         let runs = try store.read { try $0.runs(of: id) }
-        return TaskDetail(task: task, history: history, dependents: dependents, keptWork: kept, runs: runs)
+        return TaskDetail(
+            task: task, history: history, dependents: dependents, keptWork: kept, runs: runs,
+            causes: loopCauses(history: history, task: task))
     }
 
     /// Target tip, tasks by state, active tasks and what is ready.

@@ -120,22 +120,3 @@ struct EditTests {
         #expect(try edits(repo, "T1").count == 1)
     }
 }
-
-@Suite("heartbeat --progress")
-struct HeartbeatProgressTests {
-    @Test("records a progress event with the message on a running task; refused on a queued one")
-    func progress() throws {
-        let repo = try TestRepo(initialize: true)
-        try repo.orchestrateOK("add", "One")
-        let queued = try repo.orchestrate("heartbeat", "T1", "--progress", "early")
-        #expect(queued.status == 2)
-        #expect(queued.stderr.hasPrefix("error: task T1 is queued; progress is reported only while it is running"))
-        try repo.orchestrateOK("start", "T1")
-        repo.setEnv("ORCHESTRATE_TASK_ID", "T1")
-        #expect(try repo.orchestrate("heartbeat", "--progress", "tests written").status == 0)
-        let events = try #require(try TestRepo.json(repo.orchestrateOK("log", "--task", "T1", "--format", "json")) as? [[String: Any]])
-        let last = try #require(events.last)
-        #expect(last["kind"] as? String == "progress")
-        #expect((last["detail"] as? [String: Any])?["message"] as? String == "tests written")
-    }
-}

@@ -20,6 +20,10 @@ extension RunRecord {
         guard case .object(var fields) = json else { return json }
         fields["heartbeatAgeSeconds"] = .int(Int64(max(0, now.timeIntervalSince(heartbeatAt)).rounded()))
         fields["elapsedSeconds"] = .int(Int64(max(0, now.timeIntervalSince(startedAt)).rounded()))
+        fields["stalled"] = .bool(stalledAt != nil)
+        fields["stalledAt"] = EvidenceJSON.time(stalledAt)
+        fields["lastActivityAt"] = EvidenceJSON.time(lastActivityAt)
+        fields["lastActivityAgeSeconds"] = EvidenceJSON.age(lastActivityAt, now: now)
         return .object(fields)
     }
 }

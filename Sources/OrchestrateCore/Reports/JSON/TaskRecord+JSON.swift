@@ -38,13 +38,15 @@ extension TaskRecord {
 }
 
 extension TaskDetail {
-    /// `show --format json`: the task object plus `history`, `dependents`, `keptWork`, `runs`.
-    public var json: JSONValue {
+    /// `show --format json`: the task object plus `history`, `dependents`, `keptWork`, `runs`,
+    /// and the evidence fields `stalled`, `evidence`, `causes` (ages measured at `now`).
+    public func json(now: Date) -> JSONValue {
         guard case .object(var fields) = task.json else { return task.json }
         fields["history"] = .array(history.map(\.json))
         fields["dependents"] = .array(dependents.map { .string($0.rawValue) })
         fields["keptWork"] = .array(keptWork.map(JSONValue.string))
         fields["runs"] = .array(runs.map(\.json))
+        fields.merge(EvidenceJSON.showFields(self, now: now)) { $1 }
         return .object(fields)
     }
 }
