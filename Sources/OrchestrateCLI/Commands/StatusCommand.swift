@@ -21,6 +21,9 @@ struct StatusCommand: ParsableCommand {
             }
             lines.append("tasks: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
             if !report.ready.isEmpty { lines.append("ready: " + Short.list(report.ready)) }
+            if let n = report.predictedConflicts, n > 0 {
+                lines.append("predicted conflicts: \(n) (see `git orchestrate conflicts`)")
+            }
             if !report.mergeOrder.isEmpty { lines.append("merge order: " + report.mergeOrder.map(\.rawValue).joined(separator: " → ")) }
             if !report.active.isEmpty {
                 var table = Table("ID", "STATE", "PRIORITY", "HEAD", "TITLE")

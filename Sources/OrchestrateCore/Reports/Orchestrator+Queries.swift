@@ -34,6 +34,9 @@ public struct StatusReport: Sendable {
     public var lastRuns: [TaskID: RunRecord] = [:]
     /// Runs this very call found disconnected and ended.
     public var disconnected: [RunResult] = []
+    /// How many pairs of waiting tasks (or tasks and the tip) `conflicts` would report; nil
+    /// when more than `statusConflictLimit` tasks wait (then only `conflicts` computes it).
+    public var predictedConflicts: Int? = nil
 }
 
 extension Orchestrator {
@@ -77,6 +80,10 @@ extension Orchestrator {
         report.mergeOrder = Orchestrator.mergeOrder(
             of: Set(byID.keys), tasks: byID, graph: DependencyGraph(edges: byID.mapValues(\.dependsOn)),
             approvalTimes: approvalTimes)
+        let waiting = report.active.filter { Orchestrator.conflictCandidateStates.contains($0.state) }
+        if waiting.count <= Orchestrator.statusConflictLimit, let tip {
+            report.predictedConflicts = try predictConflicts(among: waiting, tip: tip).count
+        }
         return report
     }
 }

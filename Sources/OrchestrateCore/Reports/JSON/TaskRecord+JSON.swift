@@ -63,6 +63,7 @@ extension StatusReport {
             "ready": .array(ready.map { .string($0.rawValue) }),
             "mergeOrder": .array(mergeOrder.map { .string($0.rawValue) }),
             "agents": .array(agents.map { $0.agentJSON(now: now) }),
+            "predictedConflicts": predictedConflicts.map { .int(Int64($0)) } ?? .null,
             "lastRuns": .object(Dictionary(uniqueKeysWithValues: lastRuns.map { ($0.key.rawValue, $0.value.json) })),
         ]
     }
