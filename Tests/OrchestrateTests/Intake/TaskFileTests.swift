@@ -109,4 +109,38 @@ struct TaskFileTests {
         #expect(added.count == 1000)
         #expect(Set(added.compactMap { $0["time"] as? String }).count == 1)
     }
+
+    @Test("docs/task-file.schema.json accepts what add accepts and refuses what it refuses (checked with Python's jsonschema)")
+    func schema() throws {
+        guard let python = PythonMCPSDK.python else { return }
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../docs").standardized.path
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            validator = jsonschema.Draft202012Validator(schema)
+            print(json.dumps([validator.is_valid(json.loads(text)) for text in sys.argv[2:]]))
+            """
+        let samples = [
+            #"[{"id": "api", "title": "A", "priority": "high", "dependsOn": ["T1"], "paths": ["src/**"]}, {"template": "bug-fix", "params": {"summary": "x"}}]"#,
+            #"{"title": "one JSON Lines entry"}"#,
+            #"[{"description": "no title"}]"#,
+            #"[{"title": "A", "colour": "red"}]"#,
+            #"[{"title": "A", "priority": "asap"}]"#,
+            #"[{"id": "../x", "title": "A"}]"#,
+            #"[{"title": "A", "params": {"k": "v"}}]"#,
+        ]
+        let result = try runProcess(
+            [python, "-c", script, docs + "/task-file.schema.json"] + samples, cwd: "/",
+            environment: ProcessInfo.processInfo.environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "[true, true, false, false, false, false, false]\n", "\(result)")
+        // …and `add --from-file` agrees on each.
+        let repo = try TestRepo(initialize: true)
+        try repo.orchestrateOK("add", "First")
+        try repo.write(".augment-orchestrator.json", #"{"templates": {"bug-fix": {"title": "Fix {summary}"}}}"#)
+        for (sample, valid) in zip(samples, [true, true, false, false, false, false, false]) {
+            #expect((try repo.orchestrate("add", "--from-file", "-", stdin: sample).status == 0) == valid, "\(sample)")
+        }
+    }
 }

@@ -40,6 +40,7 @@ struct MCPProtocolTests {
             #"{"jsonrpc":"2.0","id":4,"method":"no/such/method"}"#,
             #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"add_task","arguments":{"title":["not","text"]}}}"#,
             #"{"jsonrpc":"2.0","id":6,"method":"resources/read","params":{"uri":"orchestrate://tasks/T1/prompt"}}"#,
+            #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"list_tasks","arguments":{}}}"#,
         ])
         #expect(result.status == 0, "\(result)")
         #expect(responses["parse-error"]?["id"] is NSNull, "\(result.stdout)")
@@ -55,6 +56,10 @@ struct MCPProtocolTests {
         #expect(((badTitle["content"] as? [Object])?.first?["text"] as? String) == "add_task, field title: must be a string, not an array")
         let prompt = try #require(((responses["6"]?["result"] as? Object)?["contents"] as? [Object])?.first)
         #expect((prompt["text"] as? String)?.hasPrefix("# First\n") == true)
+        // The text of a result is the CLI's document, byte for byte.
+        let listed = try #require(responses["7"]?["result"] as? Object)
+        #expect(((listed["content"] as? [Object])?.first?["text"] as? String).map { $0 + "\n" }
+            == (try repo.orchestrate("list", "--format", "json").stdout))
         #expect(try repo.orchestrateOK("list", "--format", "json").components(separatedBy: "\"id\"").count == 2)
     }
 
