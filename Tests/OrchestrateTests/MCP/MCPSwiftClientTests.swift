@@ -56,6 +56,28 @@ struct MCPSwiftClientTests {
         #expect(none.isError == true)
         #expect(none.content.description.contains("no task is ready"))
 
+        // Calls run concurrently in the server: five claims at once for four tasks give four
+        // distinct tasks, each with its own worktree, and one "no task is ready".
+        for n in 1...4 { try repo.orchestrateOK("add", "Parallel \(n)") }
+        var requests: [RequestContext<CallTool.Result>] = []
+        for n in 1...5 {
+            requests.append(try await client.send(
+                CallTool.request(.init(name: "claim_next_task", arguments: ["agent": .string("a\(n)")]))))
+        }
+        var claimedIDs: [String] = []
+        var refused = 0
+        for request in requests {
+            let result = try await request.value
+            if result.isError == true { refused += 1; continue }
+            if case .object(let fields)? = result.structuredContent, let id = fields["id"]?.stringValue {
+                claimedIDs.append(id)
+                #expect(FileManager.default.fileExists(atPath: repo.worktreeRoot + "/" + id + "/README.md"))
+            }
+        }
+        #expect(claimedIDs.sorted() == ["T2", "T3", "T4", "T5"])
+        #expect(refused == 1)
+        #expect(try repo.orchestrate("audit", "verify").status == 0)
+
         let contents = try await client.readResource(uri: "orchestrate://tasks/T1/review")
         let review = try #require(contents.first?.text)
         #expect(review.contains("\"commits\" : [") || review.contains("\"commits\": ["))
