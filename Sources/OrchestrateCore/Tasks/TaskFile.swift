@@ -95,6 +95,9 @@ public enum TaskFile {
                 throw OrchestrateError.badInput("\(name) is not valid JSON (\(error)); fix it and run `add --from-file` again")
             }
             guard let items = value.arrayValue else { preconditionFailure("starts with [") }
+            guard !items.isEmpty else {
+                throw OrchestrateError.badInput("\(name) holds no tasks (an empty array); write at least one task object")
+            }
             return try items.enumerated().map { try TaskFileEntry($1, label: "\(name): entry \($0 + 1)") }
         }
         var entries: [TaskFileEntry] = []
@@ -107,6 +110,9 @@ public enum TaskFile {
                     "\(name): line \(number + 1) is not valid JSON (\(error)); each line of a JSON Lines file holds one task object")
             }
             entries.append(try TaskFileEntry(value, label: "\(name): line \(number + 1)"))
+        }
+        guard !entries.isEmpty else {
+            throw OrchestrateError.badInput("\(name) holds no tasks; write a JSON array of task objects or one object per line")
         }
         return entries
     }

@@ -63,6 +63,8 @@ struct TaskFileTests {
         (#"[{"title": "A"}, 7]"#, "tasks.json: entry 2 must be a JSON object"),
         (#"[{"title": "A"}"#, "tasks.json is not valid JSON"),
         ("{\"title\": \"A\"}\n{oops}\n", "tasks.json: line 2 is not valid JSON"),
+        ("[]", "tasks.json holds no tasks (an empty array)"),
+        ("\n\n", "tasks.json holds no tasks"),
     ])
     func invalid(file: String, message: String) throws {
         let repo = try TestRepo(initialize: true)
