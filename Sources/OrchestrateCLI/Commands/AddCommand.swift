@@ -34,7 +34,7 @@ struct AddCommand: ParsableCommand {
         if description != nil && descriptionFile != nil {
             throw ValidationError("pass either --description or --description-file, not both")
         }
-        try intake.validate(title: title)
+        try intake.validate(self)
     }
 
     func run() throws {

@@ -14,9 +14,12 @@ struct AddIntakeOptions: ParsableArguments {
     @Option(name: .long, help: "A template parameter, key=value (repeatable).")
     var param: [String] = []
 
-    func validate(title: String?) throws {
-        if fromFile != nil && (title != nil || template != nil || !param.isEmpty) {
-            throw ValidationError("--from-file takes every task from the file; pass no title, --template or --param with it")
+    func validate(_ add: AddCommand) throws {
+        let title = add.title
+        let taskOptions = add.id != nil || add.description != nil || add.descriptionFile != nil || add.priority != nil
+            || !add.dependsOn.isEmpty || !add.paths.isEmpty
+        if fromFile != nil && (title != nil || template != nil || !param.isEmpty || taskOptions) {
+            throw ValidationError("--from-file takes every task and field from the file; pass no title or other option with it")
         }
         if template == nil && !param.isEmpty { throw ValidationError("--param fills a template; pass --template NAME too") }
         if fromFile == nil && template == nil && title == nil {

@@ -86,7 +86,10 @@ struct TaskFileTests {
         #expect(missing.stderr == "error: cannot read the task file nope.json; check the path (or pass - for stdin)\n")
         let mixed = try repo.orchestrate("add", "Title", "--from-file", "x.json")
         #expect(mixed.status == 2)
-        #expect(mixed.stderr.contains("--from-file takes every task from the file"))
+        #expect(mixed.stderr.contains("--from-file takes every task and field from the file"))
+        let withPriority = try repo.orchestrate("add", "--from-file", "x.json", "--priority", "high")
+        #expect(withPriority.status == 2)
+        #expect(withPriority.stderr.contains("--from-file takes every task and field from the file"))
     }
 
     @Test("1,000 tasks with a dependency chain go in as one transaction")
