@@ -1,6 +1,7 @@
 """Drives `git-orchestrate mcp` with the official MCP Python SDK, as an agent would.
 
-Usage: mcp_client.py BINARY PHASE; prints one JSON object of what the server answered, for the
+Usage: mcp_client.py BINARY PHASE; starts the server as docs/agents.md registers it (`git
+orchestrate mcp`, with BINARY's folder on PATH) and prints one JSON object of what the server answered, for the
 Swift test to check. Phase `claim`: initialize, list tools, claim, progress, bad ids. Phase
 `agent`: run under `git orchestrate run` (ORCHESTRATE_TASK_ID set): heartbeat, report progress
 and submit with no id.
@@ -35,7 +36,7 @@ async def call(session, name, arguments=None):
 async def in_worktree(binary, worktree):
     """A server started in the task's worktree with the SDK's default environment (no
     ORCHESTRATE_TASK_ID), as most agent CLIs start theirs: it finds the task from where it runs."""
-    params = StdioServerParameters(command=binary, args=["mcp"], cwd=worktree)
+    params = StdioServerParameters(command="git", args=["orchestrate", "mcp"], cwd=worktree)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
@@ -44,7 +45,9 @@ async def in_worktree(binary, worktree):
 
 async def main(binary, phase):
     import os
-    params = StdioServerParameters(command=binary, args=["mcp"], env=dict(os.environ), cwd=os.getcwd())
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(binary) + os.pathsep + env.get("PATH", "")
+    params = StdioServerParameters(command="git", args=["orchestrate", "mcp"], env=env, cwd=os.getcwd())
     out = {}
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
