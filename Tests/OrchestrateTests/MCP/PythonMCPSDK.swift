@@ -18,6 +18,7 @@ enum PythonMCPSDK {
         if run([python, "-c", "import mcp"])?.status == 0 { return python }
         if run(["python3", "-c", "import venv, ensurepip"])?.status != 0 {
             // Debian splits venv off python3: install it where we can.
+            _ = run(["apt-get", "update", "-qq"])
             _ = run(["apt-get", "install", "-y", "-qq", "python3", "python3-venv", "python3-pip"])
         }
         guard let made = run(["python3", "-m", "venv", venv]), made.status == 0 else {
