@@ -47,8 +47,9 @@ extension Orchestrator {
         paths.stateDir + "/prompts/" + id.rawValue + "/\(attempt).md"
     }
 
-    /// The command that runs the agent: the one given on the command line, else
-    /// `agent.command`; exit 2 when there is neither.
+    /// The command that runs the agent: the one given on the command line, else the
+    /// `agentCommand` of the template `task` was made from, else `agent.command`; exit 2 when
+    /// there is none.
     func agentCommand(override: [String]?, task: TaskID? = nil) throws -> [String] {
         if let override, !override.isEmpty { return override }
         if let task, let own = try templateAgentCommand(of: task) { return own }
