@@ -19,6 +19,16 @@ struct OutputHygieneTests {
         #expect(events.map { $0["kind"] as? String } == ["initialized"])
     }
 
+    @Test("a NUL byte in a task file (JSON \\u0000) is refused for the whole file")
+    func nulInTaskFile() throws {
+        let repo = try TestRepo(initialize: true)
+        try Data("{\"title\": \"Fine\"}\n{\"title\": \"Bad\\u0000title\"}\n".utf8).write(to: URL(fileURLWithPath: repo.scratch + "/tasks.jsonl"))
+        let add = try repo.orchestrate("add", "--from-file", repo.scratch + "/tasks.jsonl")
+        #expect(add.status == 2, "\(add)")
+        #expect(add.stderr.contains("field title, contains a NUL byte (at byte 3); remove it and try again — nothing was written"), "\(add)")
+        #expect(try repo.orchestrateOK("list", "--format", "json") == "[]")
+    }
+
     @Test("newlines and escape sequences in a title are escaped in tables and exact in JSON")
     func controlCharactersEscaped() throws {
         let repo = try TestRepo(initialize: true)
