@@ -15,13 +15,7 @@ struct ShowCommand: ParsableCommand {
         let t = detail.task
         switch output.format {
         case .json:
-            guard case .object(var fields) = t.json else { return }
-            fields["history"] = .array(detail.history.map(\.json))
-            fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
-            fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
-            fields["runs"] = .array(detail.runs.map(\.json))
-            fields.merge(Evidence.showFields(detail, now: Live.context.now())) { $1 }
-            Live.json(.object(fields))
+            Live.json(detail.json(now: Live.context.now()))
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",
@@ -39,17 +33,18 @@ struct ShowCommand: ParsableCommand {
             if let claimed = t.claimedBy { lines.append("claimed by: \(claimed)") }
             if let feedback = t.feedback { lines.append("feedback:   \(feedback)") }
             lines += Evidence.showLines(detail, now: Live.context.now())
-            if let description = t.description { lines.append("\n" + description) }
+            lines = lines.map { TerminalText.escape($0) }
+            if let description = t.description { lines.append("\n" + TerminalText.escape(description, keepingNewlines: true)) }
             if !detail.keptWork.isEmpty {
                 lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")
                 lines += detail.keptWork.map { "  \($0)" }
             }
             if !detail.runs.isEmpty {
                 lines.append("\nruns:")
-                lines += detail.runs.map { "  " + $0.line }
+                lines += detail.runs.map { "  " + TerminalText.escape($0.line) }
             }
             lines.append("\nhistory:")
-            lines += detail.history.map { "  " + $0.line }
+            lines += detail.history.map { "  " + TerminalText.escape($0.line) }
             Live.out(lines.joined(separator: "\n"))
         }
     }

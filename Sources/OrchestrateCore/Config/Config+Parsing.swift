@@ -93,7 +93,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
-                "checks", "merge", "stacking", "enforcePaths", "agent", "gate",
+                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "templates",
             ])
         if let v = fields["target"] { config.target = try string(v, "target") }
         // The target's default protection follows the target unless set explicitly.
@@ -124,6 +124,7 @@ struct ConfigReader {
             }
         }
         if let v = fields["agent"] { try readAgent(v, into: &config.agent) }
+        if let v = fields["templates"] { config.templates = try readTemplates(v) }
     }
 
     func readApprovals(_ value: JSONValue, into approvals: inout Config.Approvals) throws {
@@ -154,7 +155,7 @@ struct ConfigReader {
             value, "agent",
             allowed: [
                 "command", "env", "heartbeatSeconds", "timeoutSeconds", "maxConcurrent", "maxAttempts",
-                "autoSubmit", "setup", "stallSeconds", "onStall",
+                "autoSubmit", "setup", "stallSeconds", "onStall", "maxLogBytes",
             ])
         if let x = a["command"] { agent.command = try argv(x, "agent.command") }
         if let x = a["env"] {
@@ -168,6 +169,7 @@ struct ConfigReader {
         if let x = a["maxConcurrent"] { agent.maxConcurrent = try int(x, "agent.maxConcurrent", min: 1) }
         if let x = a["maxAttempts"] { agent.maxAttempts = try int(x, "agent.maxAttempts", min: 1) }
         if let x = a["autoSubmit"] { agent.autoSubmit = try bool(x, "agent.autoSubmit") }
+        if let x = a["maxLogBytes"] { agent.maxLogBytes = try int(x, "agent.maxLogBytes", min: 4096) }
         if let x = a["stallSeconds"] { agent.stallSeconds = try int(x, "agent.stallSeconds", min: 1) }
         if let x = a["onStall"] { agent.onStall = try choice(x, "agent.onStall") }
         if let x = a["setup"] {
