@@ -8,15 +8,21 @@ extension Orchestrator {
     /// landed files as staged reversals, task worktrees left half reset. With `repair`, puts
     /// right what is safe (only when no merge is running) and says what it left.
     func doctorMergeJournal(repair: Bool) throws -> [DoctorFinding] {
+        // A look first, without the merge lock (taking it writes the lock file, which doctor's
+        // own lock check reads): nothing found, nothing to lock.
+        guard try !mergeBufferFindings(repair: false).isEmpty else { return [] }
         let lock: MergeLock
         do {
             lock = try MergeLock.acquire(directory: paths.locksDir, wait: 0)
         } catch let error as OrchestrateError {
-            let (pending, owed) = try store.read { tx in (try tx.pendingMergeJournal(), try tx.pendingCheckoutUpdates()) }
-            guard !pending.isEmpty || !owed.isEmpty else { return [] }
-            return [DoctorFinding(severity: .warning, message: "\(pending.count + owed.count) landing(s) in progress: \(error.message)")]
+            return [DoctorFinding(severity: .warning, message: "a merge is in progress, its state not checked: \(error.message)")]
         }
         defer { withExtendedLifetime(lock) {} }
+        // Again under the lock: what a running merge was in the middle of is settled now.
+        return try mergeBufferFindings(repair: repair)
+    }
+
+    private func mergeBufferFindings(repair: Bool) throws -> [DoctorFinding] {
         var findings = try doctorJournal(repair: repair)
         findings += try doctorLostLandings(repair: repair)
         findings += try doctorStaleCheckouts(repair: repair)
