@@ -7,6 +7,11 @@
 static inline int orchestrate_git_disable_strict_hash_verification(void) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
+/* git's safe.directory check is made by git itself (OrchestrateCore's Ownership): libgit2
+   reads safe.directory from ~/.gitconfig only. */
+static inline int orchestrate_git_disable_owner_validation(void) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
 static inline int orchestrate_git_disable_fsync(void) {
     return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 }

@@ -22,10 +22,11 @@ extension Orchestrator {
     /// of base..head is cleared for the pre-push gate — all in one transaction.
     public func approveTask(_ idText: String, by: String?, comment: String?) throws -> ApprovalOutcome {
         let id = try parseID(idText)
-        let approver = PersonIdentity(by ?? actor)
-        guard !approver.text.isEmpty else {
-            throw OrchestrateError.badInput("--by needs an identity such as \"Rita Reviewer <rita@example.com>\"")
+        if let by, !PersonIdentity.isGitIdentity(by) {
+            throw OrchestrateError.badInput(
+                "--by \(by.debugDescription) is not an identity; write it as git does, such as \"Rita Reviewer <rita@example.com>\"")
         }
+        let approver = PersonIdentity(try by ?? requireIdentity())
         var task = try store.read { try requireTask(id, in: $0) }
         guard let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)") else {
             throw OrchestrateError.badInput(

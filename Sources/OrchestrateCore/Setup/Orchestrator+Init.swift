@@ -16,7 +16,7 @@ extension Orchestrator {
     /// Idempotent set-up: writes the config if absent (never overwrites), creates the state
     /// folder and database. Hooks are installed by the caller (they need the open orchestrator).
     public static func initialize(_ context: Context, target requestedTarget: String?) throws -> Orchestrator {
-        let repository = try discoverRepository()
+        let repository = try discoverRepository(context.environment)
         let paths = try RepositoryPaths(repository)
         let main = try Repository.open(at: paths.mainWorktree)
         let fileManager = FileManager.default
