@@ -23,6 +23,12 @@ extension Orchestrator {
             findings.append(DoctorFinding(
                 severity: .problem, message: "the hook \(hook.path) \(why); run `git orchestrate hooks install`"))
         }
+        // A relative core.hooksPath: git runs our shims only in work trees pointed at them.
+        for tree in try worktreeHookCoverage() where !tree.covered {
+            findings.append(DoctorFinding(
+                severity: .problem,
+                message: "git does not run the git-orchestrate hooks in the work tree \(tree.workTree) (core.hooksPath there is not \(dir)), so the pre-push gate and progress do not run there; run `git orchestrate hooks install`"))
+        }
         if findings.isEmpty {
             let chained = hooks.filter { $0.state == .chained }.map(\.name.rawValue)
             findings.append(DoctorFinding(

@@ -29,9 +29,11 @@ public struct HookStatus: Sendable, Equatable {
 }
 
 extension Orchestrator {
-    /// The folder git runs hooks from, shared by every worktree: `core.hooksPath` when set (a
-    /// relative path counts from the main work tree's root), else `<common dir>/hooks`.
+    /// The folder our shims live in: `<common dir>/orchestrate/hooks` when `core.hooksPath` is
+    /// relative (see Orchestrator+WorktreeHooks), else the folder git runs hooks from, shared by
+    /// every worktree: an absolute `core.hooksPath`, else `<common dir>/hooks`.
     public func hooksDirectory() throws -> String {
+        if try relativeHooksPath() != nil { return worktreeShimDirectory }
         guard let configured = try mainRepository.configString("core.hooksPath"), !configured.isEmpty else {
             return paths.commonDir + "/hooks"
         }
@@ -71,7 +73,9 @@ extension Orchestrator {
     @discardableResult
     public func installHooks() throws -> [HookStatus] {
         let dir = try hooksDirectory()
+        let userPath = try relativeHooksPath()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if let userPath { try writeChainScripts(userPath: userPath) }
         var result: [HookStatus] = []
         for var status in try hookStatus() {
             let script = Data(status.name.script.utf8)
@@ -99,6 +103,7 @@ extension Orchestrator {
             status.state = status.chainedPath == nil ? .ours : .chained
             result.append(status)
         }
+        if let userPath { try pointWorkTreesAtShims(userPath: userPath) }
         if let executable = HookFiles.currentExecutable() {
             try mainRepository.setLocalConfig("orchestrate.binary", to: executable)
         }
@@ -114,6 +119,20 @@ extension Orchestrator {
     /// there before. A hook that is not ours is left alone.
     @discardableResult
     public func uninstallHooks() throws -> [HookStatus] {
+        if try relativeHooksPath() != nil {
+            // The shim folder is wholly ours: the user's committed hooks were never touched.
+            let removed = try hookStatus().map { status in
+                var status = status
+                status.action = status.state == .missing ? "unchanged" : "removed"
+                status.state = .missing
+                status.chainedPath = nil
+                return status
+            }
+            try uninstallWorktreeHooks()
+            try mainRepository.removeLocalConfig("orchestrate.binary")
+            try mainRepository.removeLocalConfig("orchestrate.gateFailClosed")
+            return removed
+        }
         var result: [HookStatus] = []
         for var status in try hookStatus() {
             let chained = status.chainedPath
