@@ -66,6 +66,7 @@ enum HookRendering {
                     var o: [String: JSONValue] = [
                         "name": .string(h.name.rawValue), "state": .string(h.state.rawValue), "path": .string(h.path),
                         "chainedPath": .optional(h.chainedPath),
+                        "manager": .optional(h.manager), "keptShimPath": .optional(h.keptShimPath),
                     ]
                     if !h.action.isEmpty { o["action"] = .string(h.action) }
                     return .object(o)
