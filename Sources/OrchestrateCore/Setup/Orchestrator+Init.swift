@@ -24,6 +24,10 @@ extension Orchestrator {
 
         var target: String
         if let requestedTarget {
+            guard Repository.isValidReferenceName("refs/heads/" + requestedTarget) else {
+                throw OrchestrateError.badInput(
+                    "--target \(requestedTarget.debugDescription) is not a valid branch name (see `git check-ref-format --branch`); pass the branch work should land on")
+            }
             target = requestedTarget
         } else if configExists {
             target = try loadConfig(paths: paths).target
@@ -91,6 +95,8 @@ extension Orchestrator {
     /// aside and linked into place, which fails if a file appeared meanwhile.
     static func writeNewConfig(at path: String, target: String) throws {
         let text = JSONValue.object([
+            // Editors that understand JSON Schema pick the schema up from this key.
+            "$schema": .string(Config.schemaURL),
             "target": .string(target),
             "branchPrefix": "orchestrate/",
             "protectedBranches": .array([.string(target)]),

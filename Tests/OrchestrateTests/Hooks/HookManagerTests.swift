@@ -7,24 +7,7 @@ import Testing
 @Suite("hook managers", .serialized)
 struct HookManagerTests {
     /// The venv's bin folder, or nil (with a visible message) when pip cannot install them.
-    static let managers: String? = {
-        let venv = FileManager.default.temporaryDirectory.path + "/orchestrate-hook-managers-venv"
-        let bin = venv + "/bin"
-        let env = ProcessInfo.processInfo.environment
-        if FileManager.default.isExecutableFile(atPath: bin + "/pre-commit"),
-            FileManager.default.isExecutableFile(atPath: bin + "/lefthook")
-        {
-            return bin
-        }
-        let steps = [["python3", "-m", "venv", venv], [bin + "/pip", "install", "-q", "pre-commit", "lefthook"]]
-        for step in steps {
-            guard let result = try? runProcess(step, cwd: "/", environment: env), result.status == 0 else {
-                print("SKIP hook managers: could not install pre-commit and lefthook from PyPI (\(step.joined(separator: " ")) failed); these tests did not run")
-                return nil
-            }
-        }
-        return bin
-    }()
+    static let managers: String? = PythonTools.bin(installing: ["pre-commit", "lefthook"], for: "hook managers")
 
     func repo(_ bin: String) throws -> TestRepo {
         let repo = try TestRepo(files: [
