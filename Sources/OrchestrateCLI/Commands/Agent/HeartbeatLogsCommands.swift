@@ -29,9 +29,24 @@ struct LogsCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep printing as the log grows, until the run ends.")
     var follow = false
 
+    @OptionGroup var output: FormatOption
+
     func run() throws {
+        if follow && output.format == .json {
+            throw OrchestrateError.badInput("--follow prints the output as it grows and --format json prints one document; use one of them")
+        }
         let orchestrator = try Live.orchestrator()
         let run = try orchestrator.latestRunWithLog(id)
-        try orchestrator.streamLog(of: run, follow: follow) { FileHandle.standardOutput.write($0) }
+        guard output.format == .json else {
+            try orchestrator.streamLog(of: run, follow: follow) { FileHandle.standardOutput.write($0) }
+            return
+        }
+        var log = Data()
+        try orchestrator.streamLog(of: run, follow: false) { log.append($0) }
+        Live.json([
+            "task": .string(run.task.rawValue), "run": .int(run.id), "attempt": .int(Int64(run.attempt)),
+            "command": .array(run.command.map { .string($0) }), "outcome": .optional(run.outcome?.rawValue),
+            "logPath": .optional(run.logPath), "log": .string(String(decoding: log, as: UTF8.self)),
+        ])
     }
 }
