@@ -60,6 +60,10 @@ public enum CLI {
         if arguments.count >= 2, arguments[0] == "hook", HookName(rawValue: arguments[1]) != nil {
             return HookCommand.run(name: arguments[1], arguments: Array(arguments.dropFirst(2)))
         }
+        if let script = CLI.completionScript(arguments) {
+            print(script, terminator: "")
+            return 0
+        }
         if arguments.first == "help", let unknown = CLI.unknownCommand(in: Array(arguments.dropFirst())) {
             printError("\(unknown.debugDescription) is not a git orchestrate command; run `git orchestrate help` to list them")
             return 2

@@ -8,7 +8,7 @@ struct HeartbeatCommand: ParsableCommand {
         abstract: "Report that the agent working on a task is alive.",
         discussion: "Exits 2 when the task has no run in progress. Inside an agent, the id defaults to $ORCHESTRATE_TASK_ID.")
 
-    @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).")
+    @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).", completion: .taskIDs)
     var id: String?
 
     func run() throws {
@@ -23,7 +23,7 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs", abstract: "Print the output of the task's newest agent run.")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Flag(name: .long, help: "Keep printing as the log grows, until the run ends.")
