@@ -20,7 +20,10 @@ extension Config {
             return Config(target: try defaultTarget(), repoName: repoName)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw OrchestrateError.badInput("cannot read \(path); check its permissions")
+            if access(path, R_OK) != 0 && errno == EACCES {
+                throw OrchestrateError.badInput("permission denied: cannot read \(path); fix its permissions (`ls -l \(path)`)")
+            }
+            throw OrchestrateError.badInput("cannot read \(path); check that it is a readable file")
         }
         let root: JSONValue
         do {
