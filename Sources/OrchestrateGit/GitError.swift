@@ -65,4 +65,5 @@ let libgit2Initialized: Void = {
     // Ownership (`safe.directory`) is checked by asking git, which reads it from every file
     // git would; libgit2's own check reads only ~/.gitconfig.
     _ = orchestrate_git_disable_owner_validation()
+    _ = orchestrate_git_allow_worktree_config()
 }()

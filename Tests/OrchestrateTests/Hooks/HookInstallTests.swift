@@ -136,6 +136,20 @@ struct HookInstallTests {
         #expect(try repo.git("status", "--porcelain").isEmpty)
     }
 
+    @Test("a repository of format version 1 still opens once install turns on extensions.worktreeConfig")
+    func formatVersionOne() throws {
+        let repo = try TestRepo()
+        try repo.git("config", "core.repositoryformatversion", "1")
+        try repo.git("config", "core.hooksPath", ".githooks")
+        try repo.orchestrateOK("init")
+        #expect(try repo.git("config", "extensions.worktreeConfig").trimmingCharacters(in: .whitespacesAndNewlines) == "true")
+        try repo.orchestrateOK("add", "Work")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        let oid = try repo.commit("a.txt", "a\n", in: worktree)
+        let progress = try GateFixture.events(repo, task: "T1").filter { $0["kind"] as? String == "progress" }
+        #expect(progress.map { $0["oid"] as? String } == [oid])
+    }
+
     @Test("an absolute core.hooksPath is shared by every worktree")
     func absoluteHooksPath() throws {
         let repo = try TestRepo()
