@@ -16,9 +16,13 @@ public final class Orchestrator {
     public let store: Store
     /// How often each crash-test pause point was reached (see `faultInjectionPause`).
     var faultInjectionHits: [String: Int] = [:]
-    /// git's committer identity, asked of git on first use (see `GitIdentity`).
+    /// git's committer identity, asked of git on first use (see `GitIdentity`): in the
+    /// repository's work tree, or where we are when git set GIT_DIR (inside a hook), since that
+    /// may be relative to here.
     lazy var gitIdentity: Result<GitIdentity, OrchestrateError> = GitIdentity.resolve(
-        environment: context.environment, directory: FileManager.default.currentDirectoryPath)
+        environment: context.environment,
+        directory: context.environment["GIT_DIR"] == nil
+            ? (repository.workdir ?? FileManager.default.currentDirectoryPath) : FileManager.default.currentDirectoryPath)
 
     init(context: Context, repository: Repository, paths: RepositoryPaths, config: Config, store: Store) {
         self.context = context

@@ -15,8 +15,8 @@ extension CompletionKind {
 extension CLI {
     /// `--generate-completion-script SHELL`: the argument parser's script, plus for bash the
     /// function git's own completion (git-completion.bash) calls for `git orchestrate …`,
-    /// `_git_orchestrate`. (git's zsh completion calls `_git-orchestrate`, which the zsh script
-    /// already defines.) Nil when the arguments ask for something else.
+    /// `_git_orchestrate`. (git's zsh completion looks for `_git-orchestrate`, the name the zsh
+    /// script already defines.) Nil when the arguments ask for something else.
     static func completionScript(_ arguments: [String]) -> String? {
         var shellName: String?
         if arguments.count == 2, arguments[0] == "--generate-completion-script" { shellName = arguments[1] }
