@@ -14,7 +14,7 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var format: FormatOption
 
     func run() throws {
-        let findings = try Live.orchestrator().doctor(repair: repair)
+        let findings = try Orchestrator.openForDoctor(Live.context).doctor(repair: repair)
         let healthy = !findings.contains(where: { $0.severity == .problem && !$0.repaired })
         switch format.format {
         case .json:

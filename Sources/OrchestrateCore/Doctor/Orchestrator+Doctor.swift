@@ -128,3 +128,17 @@ extension Orchestrator {
         }
     }
 }
+
+extension Orchestrator {
+    /// Opens the repository for `doctor`. A database SQLite cannot use is a dead end for every
+    /// other command, whose error sends the user here; doctor must name the next step instead
+    /// of repeating that sentence.
+    public static func openForDoctor(_ context: Context) throws -> Orchestrator {
+        do {
+            return try open(context)
+        } catch StoreError.sqlite(_, let message, let path) {
+            throw OrchestrateError.failed(
+                "the state database \(path) cannot be used (\(message)); keep a copy (`cp \(path) \(path).broken`), try `sqlite3 \(path).broken .recover | sqlite3 \(path).recovered` and put the result in its place, or move the file aside and run `git orchestrate init` to start a new one (the audit trail in it is then only in the copy)")
+        }
+    }
+}

@@ -71,4 +71,20 @@ struct ErrorTextTests {
         #expect(denied.status == 2)
         #expect(denied.stderr.contains("permission denied: the agent program \(repo.path)/my-agent.sh is not executable"), "\(denied)")
     }
+
+    @Test("a database SQLite cannot read: every command sends the user to doctor, and doctor names another next step")
+    func brokenDatabase() throws {
+        let repo = try TestRepo(initialize: true)
+        let database = repo.path + "/.git/orchestrate/orchestrate.sqlite"
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: database))
+        let list = try repo.orchestrate("list")
+        #expect(list.status == 1)
+        #expect(list.stderr.hasSuffix("run `git orchestrate doctor`\n"), "\(list)")
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.status == 1)
+        #expect(!doctor.stderr.contains("run `git orchestrate doctor`"), "\(doctor)")
+        #expect(doctor.stderr.contains("cannot be used (file is not a database); keep a copy"), "\(doctor)")
+        #expect(doctor.stderr.split(separator: "\n").count == 1)
+    }
 }
