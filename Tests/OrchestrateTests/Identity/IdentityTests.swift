@@ -124,6 +124,8 @@ struct IdentityTests {
         let actors = try #require(try TestRepo.json(repo.orchestrateOK("log", "--format", "json")) as? [[String: Any]])
             .compactMap { $0["actor"] as? String }
         #expect(!actors.contains("unknown"))
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.stdout.contains("warning: approve, reject and merge will refuse: git does not know who you are"), "\(doctor)")
     }
 
     @Test("--by accepts only `Name <email>`", arguments: ["not an identity", "bot-7", "<a@b.c>", "Name <no-at-sign>", "Name <a b@c.d>"])
