@@ -41,7 +41,7 @@ struct ManualTests {
     func rootHelpGolden() throws {
         let repo = try TestRepo(files: [:])
         let help = try repo.orchestrate("--help")
-        let golden = GateFixture.packageRoot + "/Tests/OrchestrateTests/CLI/Golden/help.txt"
+        let golden = GateFixture.packageRoot + "/Tests/Golden/help.txt"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" { try Data(help.stdout.utf8).write(to: URL(fileURLWithPath: golden)) }
         #expect(help.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "update with UPDATE_GOLDEN=1")
     }
