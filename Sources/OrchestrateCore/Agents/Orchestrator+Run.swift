@@ -10,7 +10,7 @@ extension Orchestrator {
         let id = try parseID(idText)
         try reapDisconnectedRuns()
         let task = try store.read { try requireTask(id, in: $0) }
-        let command = try resolveProgram(agentCommand(override: override), worktree: task.worktree ?? worktreePath(for: id))
+        let command = try resolveProgram(agentCommand(override: override, task: id), worktree: task.worktree ?? worktreePath(for: id))
         if let open = try store.read({ try $0.openRun(of: id) }) { throw alreadyRunning(open) }
         // Catch Ctrl-C from here on: an interrupted set-up still ends in a recorded run.
         let supervisor = AgentSupervisor(self, observer: observer)

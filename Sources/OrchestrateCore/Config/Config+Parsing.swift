@@ -92,7 +92,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
-                "checks", "merge", "stacking", "enforcePaths", "agent", "gate",
+                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "templates",
             ])
         if let v = fields["$schema"] { _ = try string(v, "$schema") }
         if let v = fields["target"] {
@@ -129,6 +129,7 @@ struct ConfigReader {
             }
         }
         if let v = fields["agent"] { try readAgent(v, into: &config.agent) }
+        if let v = fields["templates"] { config.templates = try readTemplates(v) }
     }
 
     func readApprovals(_ value: JSONValue, into approvals: inout Config.Approvals) throws {
