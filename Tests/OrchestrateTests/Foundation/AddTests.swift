@@ -60,7 +60,7 @@ struct AddTests {
         let repo = try TestRepo(initialize: true)
         let noTitle = try repo.orchestrate("add")
         #expect(noTitle.status == 2)
-        #expect(noTitle.stderr == "error: missing expected argument '<title>'; see `git orchestrate add --help`\n")
+        #expect(noTitle.stderr == "error: missing expected argument '<title>' (or pass --from-file FILE, or --template NAME); see `git orchestrate add --help`\n")
         let badPriority = try repo.orchestrate("add", "x", "--priority", "asap")
         #expect(badPriority.status == 2)
         let unknownState = try repo.orchestrate("list", "--state", "sleeping")
