@@ -87,4 +87,34 @@ struct ErrorTextTests {
         #expect(doctor.stderr.contains("cannot be used (file is not a database); keep a copy"), "\(doctor)")
         #expect(doctor.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test("permission problems say permission denied and name the path (run as another user)")
+    func permissionDenied() throws {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            print("SKIP permission denied: needs root and setpriv to run as another user; this test did not run")
+            return
+        }
+        let repo = try TestRepo(initialize: true)
+        // The other user trusts the repository (git's safe.directory) and nothing else.
+        try repo.write("global", "[safe]\n\tdirectory = *\n", in: repo.scratch)
+        func asNobody(_ args: String...) throws -> ProcessResult {
+            try runProcess(
+                ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env",
+                 "HOME=\(repo.scratch)", "GIT_CONFIG_GLOBAL=\(repo.scratch)/global", orchestrateBinary] + args,
+                cwd: repo.path, environment: repo.environment)
+        }
+        let config = repo.path + "/.augment-orchestrator.json"
+        chmod(config, 0o600)
+        let unreadable = try asNobody("list")
+        #expect(unreadable.status == 2, "\(unreadable)")
+        #expect(unreadable.stderr == "error: permission denied: cannot read \(config); fix its permissions (`ls -l \(config)`)\n")
+        chmod(config, 0o644)
+        let database = repo.path + "/.git/orchestrate/orchestrate.sqlite"
+        chmod(database, 0o600)
+        for command in ["list", "doctor"] {
+            let denied = try asNobody(command)
+            #expect(denied.status != 0)
+            #expect(denied.stderr.hasPrefix("error: permission denied: \(database)"), "\(denied)")
+        }
+    }
 }
