@@ -6,8 +6,9 @@ extension Orchestrator {
     /// A relative path with a slash is looked for in the task's worktree first (where the agent
     /// runs: a tracked script), then in the directory the command was given in (an untracked
     /// script of the main checkout, as a shell would find it), which is then passed absolute.
-    /// A bare name is looked up on PATH; an absolute path must exist.
-    func resolveProgram(_ command: [String], worktree: String) throws -> [String] {
+    /// A bare name is looked up on PATH; an absolute path must exist. A nil `worktree` stands
+    /// for the worktrees `up` will create: there a relative script must be tracked.
+    func resolveProgram(_ command: [String], worktree: String?) throws -> [String] {
         guard let program = command.first else { return command }
         var argv = command
         let fm = FileManager.default
@@ -24,11 +25,11 @@ extension Orchestrator {
                 throw OrchestrateError.badInput("the agent program \(program) does not exist; fix the path (nothing was run)")
             }
         } else if program.contains("/") {
-            let inWorktree = URL(fileURLWithPath: worktree + "/" + program).standardizedFileURL.path
+            let inWorktree = URL(fileURLWithPath: (worktree ?? worktreeRootPath + "/<id>") + "/" + program).standardizedFileURL.path
             let cwd = fm.currentDirectoryPath
             let inCwd = URL(fileURLWithPath: cwd + "/" + program).standardizedFileURL.path
             // Before `start`, the worktree will hold what the main work tree tracks.
-            let worktreeExists = fm.fileExists(atPath: worktree)
+            let worktreeExists = worktree.map { fm.fileExists(atPath: $0) } ?? false
             let beforeStart = URL(fileURLWithPath: paths.mainWorktree + "/" + program).standardizedFileURL.path
             let candidate = worktreeExists ? inWorktree : beforeStart
             if try usable(candidate) {

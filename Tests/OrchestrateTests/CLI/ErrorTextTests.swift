@@ -54,6 +54,15 @@ struct ErrorTextTests {
         #expect(notOnPath.status == 2)
         #expect(notOnPath.stderr.contains("the agent program no-such-agent-program is not on PATH"), "\(notOnPath)")
 
+        // `up` checks the configured program before it claims anything.
+        let original = try #require(repo.read(".augment-orchestrator.json"))
+        try repo.write(".augment-orchestrator.json", #"{"agent": {"command": ["./missing-agent.sh"]}}"#)
+        let up = try repo.orchestrate("up")
+        #expect(up.status == 2, "\(up)")
+        #expect(up.stderr.contains("the agent program ./missing-agent.sh was not found"), "\(up)")
+        #expect(try repo.taskJSON("T1")["state"] as? String == "queued")
+        try repo.write(".augment-orchestrator.json", original)
+
         // An untracked script in the main checkout, named relative to it, as a shell would.
         try repo.write("my-agent.sh", "#!/bin/sh\necho agent ran in \"$PWD\"\n")
         chmod(repo.path + "/my-agent.sh", 0o755)
