@@ -125,6 +125,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case constraint(String)
     /// The file (or its folder) may not be read or written by this user.
     case permissionDenied(path: String)
+    /// The file is damaged or is not a database at all (SQLITE_CORRUPT, SQLITE_NOTADB).
+    case damaged(message: String, path: String)
     /// Any other SQLite failure.
     case sqlite(code: Int32, message: String, path: String)
 
@@ -136,6 +138,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         where access(path, R_OK | W_OK) != 0 && errno == EACCES
             || access((path as NSString).deletingLastPathComponent, W_OK | X_OK) != 0 && errno == EACCES:
             self = .permissionDenied(path: path)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .damaged(message: error.message ?? "\(error)", path: path)
         default:
             self = .sqlite(
                 code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)",
@@ -153,6 +156,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "the state database refused the change (\(message))"
         case .permissionDenied(let path):
             return "permission denied: \(path) (or its folder) cannot be read and written by this user; fix the permissions (`ls -l \(path)`) or run as its owner"
+        case .damaged(let message, let path):
+            return "the state database \(path) is damaged (\(message)); run `git orchestrate doctor` to see what is damaged and how to recover it"
         case .sqlite(_, let message, let path):
             return "the state database \(path) failed: \(message); run `git orchestrate doctor`"
         }

@@ -60,9 +60,12 @@ extension Orchestrator {
         let worktrees = try mainRepository.worktrees()
         let byName = Dictionary(worktrees.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var known = Set<String>()
+        // Every branch in one pass over the refs: a look-up per task read the refs again each
+        // time (100,000 tasks took minutes).
+        let branchHeads = try mainRepository.referenceTargets(under: "refs/heads/")
         for task in tasks {
             known.insert(task.id.rawValue)
-            let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)")
+            let branchHead = branchHeads["refs/heads/\(task.branch)"]
             if task.state.isInFlight {
                 guard let path = task.worktree else {
                     if task.state == .running && branchHead == nil {
@@ -106,9 +109,10 @@ extension Orchestrator {
                 severity: .warning,
                 message: "the worktree \(entry.path) (\(entry.name)) is not a task git-orchestrate knows; remove it with `git worktree remove \(entry.path)` if it is not needed"))
         }
+        let taskBranches = Set(tasks.map(\.branch))
         for branch in try mainRepository.references(matching: "refs/heads/\(config.branchPrefix)*") {
             let short = String(branch.name.dropFirst("refs/heads/".count))
-            if !tasks.contains(where: { $0.branch == short }) {
+            if !taskBranches.contains(short) {
                 findings.append(DoctorFinding(
                     severity: .warning,
                     message: "the branch \(short) matches the task prefix but belongs to no task; rename or delete it if it is not needed"))
@@ -129,20 +133,6 @@ extension Orchestrator {
             try tx.appendAudit(NewAuditEvent(
                 kind: .repaired, task: id, actor: actor,
                 detail: ["what": "claim without worktree put back in the queue"]))
-        }
-    }
-}
-
-extension Orchestrator {
-    /// Opens the repository for `doctor`. A database SQLite cannot use is a dead end for every
-    /// other command, whose error sends the user here; doctor must name the next step instead
-    /// of repeating that sentence.
-    public static func openForDoctor(_ context: Context) throws -> Orchestrator {
-        do {
-            return try open(context)
-        } catch StoreError.sqlite(_, let message, let path) {
-            throw OrchestrateError.failed(
-                "the state database \(path) cannot be used (\(message)); keep a copy (`cp \(path) \(path).broken`), try `sqlite3 \(path).broken .recover | sqlite3 \(path).recovered` and put the result in its place, or move the file aside and run `git orchestrate init` to start a new one (the audit trail in it is then only in the copy)")
         }
     }
 }
