@@ -101,11 +101,4 @@ extension Orchestrator {
     private func firstMergeCommit(_ commits: [ObjectID]) throws -> ObjectID? {
         try commits.first { try mainRepository.commitInfo($0).parents.count != 1 }
     }
-
-    /// Who commits the replayed commits: the user running the merge (read once per run: it
-    /// takes a snapshot of the whole git configuration).
-    var committerSignature: Signature {
-        repository.defaultSignature(environment: context.environment, now: context.now())
-            ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())
-    }
 }
