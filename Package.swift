@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +34,15 @@ let package = Package(
             name: "OrchestrateCore",
             dependencies: ["OrchestrateModel", "OrchestrateGit", "OrchestrateStore"]
         ),
+        // The dashboard's HTTP server: the only target that imports Hummingbird (docs/dashboard.md).
+        .target(
+            name: "OrchestrateServe",
+            dependencies: ["OrchestrateCore", "OrchestrateModel", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .target(
             name: "OrchestrateCLI",
             dependencies: [
-                "OrchestrateCore", "OrchestrateModel",
+                "OrchestrateCore", "OrchestrateModel", "OrchestrateServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,12 +15,7 @@ struct ShowCommand: ParsableCommand {
         let t = detail.task
         switch output.format {
         case .json:
-            guard case .object(var fields) = t.json else { return }
-            fields["history"] = .array(detail.history.map(\.json))
-            fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
-            fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
-            fields["runs"] = .array(detail.runs.map(\.json))
-            Live.json(.object(fields))
+            Live.json(detail.json)
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",
@@ -50,5 +45,17 @@ struct ShowCommand: ParsableCommand {
             lines += detail.history.map { "  " + $0.line }
             Live.out(lines.joined(separator: "\n"))
         }
+    }
+}
+
+extension TaskDetail {
+    /// The document of `show --format json` (and the dashboard's `/api/tasks/<id>`).
+    var json: JSONValue {
+        guard case .object(var fields) = task.json else { return task.json }
+        fields["history"] = .array(history.map(\.json))
+        fields["dependents"] = .array(dependents.map { .string($0.rawValue) })
+        fields["keptWork"] = .array(keptWork.map(JSONValue.string))
+        fields["runs"] = .array(runs.map(\.json))
+        return .object(fields)
     }
 }
