@@ -72,11 +72,12 @@ enum Assets {
     main { padding: 1em; }
     .live { font-size: 12px; color: var(--muted); } .live.on::before { content: "● "; color: var(--ok); } .live.off::before { content: "● "; color: var(--bad); }
     #flash.ok { color: var(--ok); } #flash.bad { color: var(--bad); }
-    .board { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: .8em; }
+    .board { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr)); gap: .8em; }
     .column h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: 0 0 .4em; }
     .card { border: 1px solid var(--line); border-radius: 6px; padding: .5em .6em; margin-bottom: .5em; }
     .card .meta, .muted { color: var(--muted); font-size: 12px; }
     .prio-high, .prio-urgent { color: var(--warn); font-weight: 600; } .bad { color: var(--bad); } .ok { color: var(--ok); }
+    td.muted { word-break: break-all; font-family: ui-monospace, monospace; font-size: 11px; }
     table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25em .5em; border-bottom: 1px solid var(--line); vertical-align: top; }
     pre { overflow: auto; background: #8881; padding: .6em; border-radius: 4px; max-height: 40em; }
     .diff .add { color: var(--ok); } .diff .del { color: var(--bad); } .diff .hunk { color: var(--muted); }
