@@ -9,8 +9,8 @@ public struct DashboardDocuments: Sendable {
     public var status: @Sendable (StatusReport, Date) -> JSONValue
     /// One task object of `list --format json`.
     public var task: @Sendable (TaskRecord) -> JSONValue
-    /// `show <id> --format json`.
-    public var show: @Sendable (TaskDetail) -> JSONValue
+    /// `show <id> --format json`, given the time its ages are measured against.
+    public var show: @Sendable (TaskDetail, Date) -> JSONValue
     /// `review <id> --patch --format json`.
     public var review: @Sendable (ReviewReport) -> JSONValue
     /// `merge --format json`.
@@ -18,7 +18,7 @@ public struct DashboardDocuments: Sendable {
 
     public init(
         status: @escaping @Sendable (StatusReport, Date) -> JSONValue, task: @escaping @Sendable (TaskRecord) -> JSONValue,
-        show: @escaping @Sendable (TaskDetail) -> JSONValue, review: @escaping @Sendable (ReviewReport) -> JSONValue,
+        show: @escaping @Sendable (TaskDetail, Date) -> JSONValue, review: @escaping @Sendable (ReviewReport) -> JSONValue,
         merge: @escaping @Sendable (MergeReport) -> JSONValue
     ) {
         self.status = status

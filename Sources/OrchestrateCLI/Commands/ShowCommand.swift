@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrchestrateCore
 import OrchestrateModel
 
@@ -15,11 +16,11 @@ struct ShowCommand: ParsableCommand {
         let t = detail.task
         switch output.format {
         case .json:
-            Live.json(detail.json)
+            Live.json(detail.json(now: Live.context.now()))
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",
-                "state:      \(t.state.rawValue)",
+                "state:      \(t.state.rawValue)\(detail.runs.last?.stalledAt != nil ? " (agent stalled)" : "")",
                 "priority:   \(t.priority.name)",
                 "branch:     \(t.branch)",
                 "worktree:   \(t.worktree ?? "-")",
@@ -32,6 +33,7 @@ struct ShowCommand: ParsableCommand {
             if !t.paths.isEmpty { lines.append("paths:      \(t.paths.joined(separator: " "))") }
             if let claimed = t.claimedBy { lines.append("claimed by: \(claimed)") }
             if let feedback = t.feedback { lines.append("feedback:   \(feedback)") }
+            lines += Evidence.showLines(detail, now: Live.context.now())
             if let description = t.description { lines.append("\n" + description) }
             if !detail.keptWork.isEmpty {
                 lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")
@@ -50,12 +52,13 @@ struct ShowCommand: ParsableCommand {
 
 extension TaskDetail {
     /// The document of `show --format json` (and the dashboard's `/api/tasks/<id>`).
-    var json: JSONValue {
+    func json(now: Date) -> JSONValue {
         guard case .object(var fields) = task.json else { return task.json }
         fields["history"] = .array(history.map(\.json))
         fields["dependents"] = .array(dependents.map { .string($0.rawValue) })
         fields["keptWork"] = .array(keptWork.map(JSONValue.string))
         fields["runs"] = .array(runs.map(\.json))
+        fields.merge(Evidence.showFields(self, now: now)) { $1 }
         return .object(fields)
     }
 }

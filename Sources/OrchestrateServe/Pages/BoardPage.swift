@@ -7,7 +7,7 @@ import OrchestrateModel
 enum BoardPage {
     static let columns: [TaskState] = [.queued, .running, .submitted, .approved, .conflicted, .failed]
 
-    static func render(_ report: StatusReport, landed: [TaskRecord], now: Date) -> String {
+    static func render(_ report: StatusReport, landed: [TaskRecord], conflicts: ConflictReport?, now: Date) -> String {
         var h = HTML()
         h.raw("<h1>")
         h.text("\(report.target) at \(report.targetTip.map { String($0.prefix(10)) } ?? "(no commits)")")
@@ -15,6 +15,7 @@ enum BoardPage {
         h.text(TaskState.allCases.compactMap { s in report.counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · "))
         h.raw("</p>")
         mergeOrder(&h, report)
+        if let conflicts { predicted(&h, conflicts) }
         let open = Dictionary(uniqueKeysWithValues: report.agents.map { ($0.task, $0) })
         let ready = Set(report.ready)
         h.raw("<div class=\"board\">")
@@ -49,6 +50,27 @@ enum BoardPage {
             h.raw("</ol><form class=\"inline\" data-action=\"/api/merge\" data-confirm=\"Land every approved task now?\"><button>Merge all</button></form>")
         }
         h.raw("</section>")
+    }
+
+    /// Conflicts `merge` would meet, predicted without touching anything (`conflicts`).
+    private static func predicted(_ h: inout HTML, _ c: ConflictReport) {
+        guard !c.pairs.isEmpty || !c.withTarget.isEmpty else { return }
+        h.raw("<section id=\"conflicts\"><h2>Predicted conflicts</h2><ul>")
+        for pair in c.pairs {
+            h.raw("<li class=\"bad\">")
+            h.taskLink(pair.first.rawValue)
+            h.raw(" ↔ ")
+            h.taskLink(pair.second.rawValue)
+            h.text(": " + pair.paths.joined(separator: ", "))
+            h.raw("</li>")
+        }
+        for one in c.withTarget {
+            h.raw("<li class=\"bad\">")
+            h.taskLink(one.task.rawValue)
+            h.text(" with \(c.target): " + one.paths.joined(separator: ", "))
+            h.raw("</li>")
+        }
+        h.raw("</ul></section>")
     }
 
     private static func card(_ h: inout HTML, _ task: TaskRecord, run: RunRecord?, ready: Bool, now: Date) {

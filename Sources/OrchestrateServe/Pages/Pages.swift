@@ -18,7 +18,9 @@ struct Pages {
             let seq = try o.latestAuditSeq()
             let report = try o.status()
             let landed = Array(try o.listTasks(states: [.merged]).sorted { $0.updatedAt > $1.updatedAt }.prefix(10))
-            return (BoardPage.render(report, landed: landed, now: o.context.now()), seq)
+            // The pairs only when `status` counted some (it does so up to a bounded queue).
+            let conflicts = (report.predictedConflicts ?? 0) > 0 ? try? o.predictConflicts() : nil
+            return (BoardPage.render(report, landed: landed, conflicts: conflicts, now: o.context.now()), seq)
         }
         return page("Board", main, seq: seq)
     }
@@ -88,7 +90,7 @@ struct API {
             document = try await core.run { o in .array(try o.listTasks(states: states).map(documents.task)) }
         case ("tasks", 2):
             let id = parts[1]
-            document = try await core.run { o in try Action.requireTask(o, id); return documents.show(try o.showTask(id)) }
+            document = try await core.run { o in try Action.requireTask(o, id); return documents.show(try o.showTask(id), o.context.now()) }
         case ("tasks", 3) where parts[2] == "review":
             let id = parts[1]
             document = try await core.run { o in

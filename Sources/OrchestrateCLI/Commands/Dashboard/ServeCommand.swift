@@ -66,6 +66,6 @@ private final class FailureBox: @unchecked Sendable {
 extension DashboardDocuments {
     /// The CLI's own `--format json` builders, so `/api/…` prints what the commands print.
     static let cli = DashboardDocuments(
-        status: { report, now in report.json(now: now) }, task: { $0.json }, show: { $0.json },
+        status: { report, now in report.json(now: now) }, task: { $0.json }, show: { detail, now in detail.json(now: now) },
         review: { $0.json }, merge: { $0.json })
 }
