@@ -102,6 +102,11 @@ struct DashboardAPITests {
         #expect(try d.action("T1", "frobnicate").status == 404)
         #expect(try d.request("/api/tasks/T1", method: "DELETE").status == 405)
         #expect(try d.request("/api/log?since=yesterday").status == 400)
+        // The board's "Merge all" with nothing approved: the command's answer, nothing moved.
+        let mergeAll = try d.request("/api/merge", method: "POST", body: "{}")
+        #expect(mergeAll.status == 200)
+        #expect(mergeAll.object["message"] as? String == "nothing to merge: no approved task")
+        #expect(try d.request("/api/merge", method: "POST", body: #"{"ids": "T1"}"#).status == 400)
         #expect(try repo.taskJSON("T1")["state"] as? String == "queued")
     }
 }

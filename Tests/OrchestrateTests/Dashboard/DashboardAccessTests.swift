@@ -92,3 +92,23 @@ struct DashboardAccessTests {
         #expect(local.status == 200)
     }
 }
+
+@Suite("dashboard: start-up errors")
+struct DashboardStartTests {
+    @Test("a port in use, a bad port, an uninitialised repository: one sentence each, the documented status")
+    func errors() throws {
+        let repo = try TestRepo(initialize: true)
+        let d = try Dashboard(repo)
+        let busy = try repo.orchestrate("serve", "--port", "\(d.port)")
+        #expect(busy.status == 1)
+        #expect(busy.stdout.isEmpty)
+        #expect(busy.stderr == "error: cannot serve on 127.0.0.1:\(d.port): Address already in use; pick another --port or --bind\n", "\(busy)")
+        let bad = try repo.orchestrate("serve", "--port", "70000")
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: --port 70000 is not a port; use 1–65535, or 0 for a free one\n")
+        let bare = try TestRepo()
+        let uninitialised = try bare.orchestrate("serve")
+        #expect(uninitialised.status == 2)
+        #expect(uninitialised.stderr.hasPrefix("error: git-orchestrate is not initialised in "))
+    }
+}

@@ -35,7 +35,7 @@ extension MetricsReport {
         }
         let window = since.map { "since \(Timestamp.format($0))" } ?? "whole trail"
         var lines = [
-            "window:            \(window), \(Duration.text(windowSeconds))",
+            "window:            \(window), \(windowSeconds >= 86400 ? String(format: "%.1f days", windowSeconds / 86400) : Duration.text(windowSeconds))",
             "landed:            \(landed)" + (perDay.map { String(format: " (%.2f/day, %.3f/hour)", $0, perHour ?? 0) } ?? ""),
             "lead time:         \(spread(leadTime))",
             "  queued:          \(spread(queued))",

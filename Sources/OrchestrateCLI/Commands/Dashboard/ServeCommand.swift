@@ -23,13 +23,10 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .long, help: "Open the dashboard in the desktop's browser.")
     var open = false
 
-    func validate() throws {
+    func run() throws {
         guard (0...65535).contains(port) else {
             throw OrchestrateError.badInput("--port \(port) is not a port; use 1–65535, or 0 for a free one")
         }
-    }
-
-    func run() throws {
         // Fails before binding when the repository is not set up.
         let head = try Live.orchestrator().auditHead
         // Core reports progress on stdout only for commands; here stdout carries the link alone.
@@ -48,12 +45,23 @@ struct ServeCommand: ParsableCommand {
                     say: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
                     warn: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             } catch {
-                failure.message = "cannot serve on \(options.bind):\(options.port): \(error); pick another --port or --bind"
+                failure.message = "cannot serve on \(options.bind):\(options.port): \(Self.describe(error)); pick another --port or --bind"
             }
             done.signal()
         }
         done.wait()
         if let message = failure.message { throw OrchestrateError.failed(message) }
+    }
+}
+
+extension ServeCommand {
+    /// NIO's socket errors as a person reads them (`Address already in use`).
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if let start = text.range(of: "): "), let end = text.range(of: ")", range: start.upperBound..<text.endIndex) {
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        return text
     }
 }
 
