@@ -4,7 +4,8 @@ import PackageDescription
 // Layers are targets and the arrows point one way (docs/architecture.md):
 // git-orchestrate → OrchestrateCLI → OrchestrateCore → OrchestrateGit (only importer of libgit2)
 //                                                    → OrchestrateStore (only importer of GRDB)
-// OrchestrateModel holds the plain value types every layer speaks.
+// OrchestrateModel holds the plain value types every layer speaks. OrchestrateServe (the
+// dashboard of `serve`, the only importer of Hummingbird) sits beside the CLI, on Core.
 let package = Package(
     name: "git-orchestrate",
     platforms: [.macOS(.v13)],
