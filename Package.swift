@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        // Imported by name beside the SDK (which depends on them), so declared, at the SDK's versions.
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -38,12 +42,23 @@ let package = Package(
         // The dashboard's HTTP server: the only target that imports Hummingbird (docs/dashboard.md).
         .target(
             name: "OrchestrateServe",
-            dependencies: ["OrchestrateCore", "OrchestrateModel", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "OrchestrateCore", "OrchestrateModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The MCP server lives in its own target so the SDK (and swift-nio under it) never leaks into Core.
+        .target(
+            name: "OrchestrateMCP",
+            dependencies: [
+                "OrchestrateCore", "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "OrchestrateCLI",
             dependencies: [
-                "OrchestrateCore", "OrchestrateModel", "OrchestrateServe",
+                "OrchestrateCore", "OrchestrateModel", "OrchestrateMCP", "OrchestrateServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,8 +72,10 @@ let package = Package(
             name: "OrchestrateTests",
             dependencies: [
                 "OrchestrateTestSupport", "OrchestrateCore", "OrchestrateGit", "OrchestrateStore",
-                "OrchestrateModel",
-            ]
+                "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            exclude: ["MCP/mcp_client.py"]
         ),
     ]
 )

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OrchestrateCore
 import OrchestrateModel
 
@@ -47,18 +46,5 @@ struct ShowCommand: ParsableCommand {
             lines += detail.history.map { "  " + $0.line }
             Live.out(lines.joined(separator: "\n"))
         }
-    }
-}
-
-extension TaskDetail {
-    /// The document of `show --format json` (and the dashboard's `/api/tasks/<id>`).
-    func json(now: Date) -> JSONValue {
-        guard case .object(var fields) = task.json else { return task.json }
-        fields["history"] = .array(history.map(\.json))
-        fields["dependents"] = .array(dependents.map { .string($0.rawValue) })
-        fields["keptWork"] = .array(keptWork.map(JSONValue.string))
-        fields["runs"] = .array(runs.map(\.json))
-        fields.merge(Evidence.showFields(self, now: now)) { $1 }
-        return .object(fields)
     }
 }

@@ -39,21 +39,3 @@ struct StatusCommand: ParsableCommand {
         }
     }
 }
-
-extension StatusReport {
-    /// The document of `status --format json` (and the dashboard's `/api/status`).
-    func json(now: Date) -> JSONValue {
-        [
-            "target": .string(target), "targetTip": .optional(targetTip),
-            "counts": .object(Dictionary(uniqueKeysWithValues: TaskState.allCases.map {
-                ($0.rawValue, JSONValue.int(Int64(counts[$0] ?? 0)))
-            })),
-            "active": .array(active.map(\.json)),
-            "ready": .array(ready.map { .string($0.rawValue) }),
-            "mergeOrder": .array(mergeOrder.map { .string($0.rawValue) }),
-            "agents": .array(agents.map { $0.agentJSON(now: now) }),
-            "predictedConflicts": predictedConflicts.map { .int(Int64($0)) } ?? .null,
-            "lastRuns": .object(Dictionary(uniqueKeysWithValues: lastRuns.map { ($0.key.rawValue, $0.value.json) })),
-        ]
-    }
-}

@@ -93,7 +93,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
-                "checks", "merge", "stacking", "enforcePaths", "agent", "gate",
+                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "templates",
             ])
         if let v = fields["target"] { config.target = try string(v, "target") }
         // The target's default protection follows the target unless set explicitly.
@@ -124,6 +124,7 @@ struct ConfigReader {
             }
         }
         if let v = fields["agent"] { try readAgent(v, into: &config.agent) }
+        if let v = fields["templates"] { config.templates = try readTemplates(v) }
     }
 
     func readApprovals(_ value: JSONValue, into approvals: inout Config.Approvals) throws {

@@ -74,6 +74,8 @@ public struct Config: Sendable, Equatable {
     public var gateFailClosed = true
     /// Whether the gate lets a push delete a protected branch.
     public var allowProtectedDeletion = false
+    /// Named task blueprints (`add --template`), by name.
+    public var templates: [String: TaskTemplate] = [:]
 
     /// The defaults for a repository whose main work tree folder is named `repoName`.
     public init(target: String, repoName: String) {

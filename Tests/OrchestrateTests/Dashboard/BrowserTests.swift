@@ -85,8 +85,9 @@ struct BrowserTests {
         try Data(Self.script.utf8).write(to: URL(fileURLWithPath: repo.scratch + "/browser.py"))
         let run = try runProcess(
             ["python3", repo.scratch + "/browser.py", d.link, repo.path, out, orchestrateBinary], cwd: repo.path, environment: repo.environment)
-        print("browser screenshots: \(out); the task added by another process showed after \(result["liveSeconds"] ?? "?") s")
+        print("browser screenshots: \(out)")
         let result = try #require(try TestRepo.json(run.stdout.split(separator: "\n").last.map(String.init) ?? "") as? [String: Any], "\(run)")
+        print("browser: the task added by another process showed after \(result["liveSeconds"] ?? "?") s")
         #expect(result["error"] == nil, "\(result)\n\(run.stderr)\n\(d.stderr)")
         #expect(result["url"] as? String == d.base + "/")  // the token left the address bar
         #expect((result["board"] as? String)?.contains("Merge order") == true)
