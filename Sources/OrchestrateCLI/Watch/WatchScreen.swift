@@ -11,7 +11,12 @@ struct WatchScreen {
 
     private func paint(_ code: String, _ text: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    private func cut(_ text: String) -> String { text.count <= columns ? text : String(text.prefix(max(0, columns - 1))) + "…" }
+    /// One line's text, control characters made visible (titles, logs and diffs come from
+    /// agents and must not drive the terminal), cut to the width.
+    private func cut(_ text: String) -> String {
+        let text = TerminalText.escape(text)
+        return text.count <= columns ? text : String(text.prefix(max(0, columns - 1))) + "…"
+    }
 
     static func color(_ state: TaskState) -> String {
         switch state {
@@ -55,7 +60,7 @@ struct WatchScreen {
             let activity = m.events.last { $0.task == run.task.rawValue }.map { "\($0.kind) \(Duration.text(now.timeIntervalSince($0.time))) ago" } ?? "-"
             lines.append(cut("  \(run.task)  attempt \(run.attempt)  running \(Duration.text(now.timeIntervalSince(run.startedAt)))  heartbeat \(Duration.text(now.timeIntervalSince(run.heartbeatAt))) ago  last: \(activity)"))
         }
-        lines.append(paint("1", "TASKS") + (m.filter.isEmpty ? "" : "  (filter: \(m.filter))"))
+        lines.append(paint("1", "TASKS") + (m.filter.isEmpty ? "" : "  (filter: \(TerminalText.escape(m.filter)))"))
         let tasks = m.visibleTasks
         let recent = min(m.events.count, max(3, (rows - lines.count - 8) / 3))
         let room = max(3, rows - lines.count - recent - 5)

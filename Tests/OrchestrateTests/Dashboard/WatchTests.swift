@@ -51,7 +51,7 @@ struct WatchTests {
         }
         let repo = try ReviewFixture.repo()
         try ReviewFixture.submittedTask(repo, id: "T1", file: "f.txt", content: "one\ntwo\n")
-        try repo.orchestrateOK("add", "Queued work", "--id", "T2", "--priority", "high")
+        try repo.orchestrateOK("add", "Queued work \u{1B}[2J\u{1B}[31mred", "--id", "T2", "--priority", "high")
         let tmux = try TmuxSession(repo)
         // Rita runs watch (Ada wrote T1 and may not approve her own work).
         try tmux.keys(
@@ -59,7 +59,8 @@ struct WatchTests {
             "Enter")
         #expect(try tmux.waitFor("git orchestrate watch — main at"), "\((try? tmux.screen()) ?? "")")
         var screen = try tmux.screen()
-        for heading in ["AGENTS", "TASKS", "MERGE ORDER", "RECENT EVENTS", "▶ T1", "T2", "submitted 1"] {
+        // An agent's escape sequence is shown, not obeyed.
+        for heading in ["AGENTS", "TASKS", "MERGE ORDER", "RECENT EVENTS", "▶ T1", "T2", "submitted 1", "Queued work \\x1b[2J\\x1b[31mred"] {
             #expect(screen.contains(heading), "\(heading) missing:\n\(screen)")
         }
         #expect(!(try tmux.screen(escapes: true)).contains("\u{1B}[33m"))  // NO_COLOR: no colours
