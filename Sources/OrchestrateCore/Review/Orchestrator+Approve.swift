@@ -24,10 +24,11 @@ extension Orchestrator {
         let id = try parseID(idText)
         try TextInput.refuseNUL(comment, "the --comment on approving \(id)")
         try TextInput.refuseNUL(by, "the --by identity approving \(id)")
-        let approver = PersonIdentity(by ?? actor)
-        guard !approver.text.isEmpty else {
-            throw OrchestrateError.badInput("--by needs an identity such as \"Rita Reviewer <rita@example.com>\"")
+        if let by, !PersonIdentity.isGitIdentity(by) {
+            throw OrchestrateError.badInput(
+                "--by \(by.debugDescription) is not an identity; write it as git does, such as \"Rita Reviewer <rita@example.com>\"")
         }
+        let approver = PersonIdentity(try by ?? requireIdentity())
         var task = try store.read { try requireTask(id, in: $0) }
         guard let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)") else {
             throw OrchestrateError.badInput(
