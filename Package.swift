@@ -17,9 +17,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
-        // Imported by name beside the SDK (which depends on them), so declared, at the SDK's versions.
+        // Imported by name beside the SDK and Hummingbird (which depend on them), so declared, at the versions they resolve to.
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +46,8 @@ let package = Package(
             name: "OrchestrateServe",
             dependencies: [
                 "OrchestrateCore", "OrchestrateModel", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The MCP server lives in its own target so the SDK (and swift-nio under it) never leaks into Core.
