@@ -14,9 +14,11 @@ extension Orchestrator {
         }
     }
 
-    /// Recomputes the audit hash chain.
+    /// Recomputes the audit hash chain and checks it against the anchors in the ledger.
     public func verifyAudit() throws -> AuditVerification {
-        try store.read { try $0.verifyAuditChain() }
+        let chain = try store.read { try $0.verifyAuditChain() }
+        guard chain.isIntact else { return chain }
+        return try verifyAuditAnchors(chain)
     }
 }
 
