@@ -14,7 +14,8 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var format: FormatOption
 
     func run() throws {
-        let findings = try Live.orchestrator().doctor(repair: repair)
+        let (orchestrator, rebuilt) = try Orchestrator.openForDoctor(Live.context, repair: repair)
+        let findings = rebuilt + (try orchestrator.doctor(repair: repair))
         let healthy = !findings.contains(where: { $0.severity == .problem && !$0.repaired })
         switch format.format {
         case .json:
