@@ -92,7 +92,8 @@ public struct ServerGate {
     }
 
     /// A ledger push must extend the ledger (no deletion, no rewrite) and, when signatures are
-    /// required, carry only approvals and landings signed by an allowed signer.
+    /// required, carry no signature that fails to verify. An unsigned event is accepted (a
+    /// clone whose configuration does not sign must still be able to sync) but never counts.
     func ledgerRefusals(_ update: Update) throws -> [String] {
         if update.new.isZero { return ["deleting \(Ledger.ref) is refused: the ledger is append-only"] }
         if !update.old.isZero, try !repository.contains(update.new, ancestor: update.old) {
@@ -106,6 +107,7 @@ public struct ServerGate {
         for event in try Ledger(repository: repository).events(from: update.new, hiding: hiding) {
             switch event.kind {
             case "approved":
+                guard event.signature != nil else { continue }
                 let ok = event.signature.flatMap { sig in
                     PersonIdentity(event.approver ?? "").email.map {
                         ssh.verify(event.payloadText, signature: sig, principal: $0, allowedSigners: allowed)
@@ -115,6 +117,7 @@ public struct ServerGate {
                     refusals.append("the ledger commit \(event.commit.short()) holds an approval of \(event.task ?? "?") by \(event.approver ?? "nobody") without a signature that verifies against the server's allowed signers; approve with a key listed there")
                 }
             case "landed", "reverted":
+                guard event.signature != nil else { continue }
                 let ok = event.signature.map { !ssh.principals(of: event.payloadText, signature: $0, allowedSigners: allowed).isEmpty } ?? false
                 if !ok {
                     refusals.append("the ledger commit \(event.commit.short()) records a \(event.kind == "landed" ? "landing" : "revert") of \(event.task ?? "?") without a signature by an allowed signer; run the merge buffer with a signing key listed in the server's allowed signers")

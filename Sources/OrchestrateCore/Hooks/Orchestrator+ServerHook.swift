@@ -55,8 +55,12 @@ public enum ServerHook {
         }
         var branches = protectedBranches
         if branches.isEmpty {
+            // The branch HEAD names when it exists (a bare repository made with `git init
+            // --bare` may name a branch nobody pushed), else main or master, whichever exists.
             let head = try repository.headReferenceName() ?? "refs/heads/main"
-            branches = [String(head.dropFirst("refs/heads/".count))]
+            let candidates = [head, "refs/heads/main", "refs/heads/master"]
+            let existing = try candidates.first { try repository.referenceTarget($0) != nil } ?? "refs/heads/main"
+            branches = [String(existing.dropFirst("refs/heads/".count))]
         }
         let hooks = repository.commonDir + "/hooks"
         try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)

@@ -157,7 +157,7 @@ struct HookCommand: ParsableCommand {
     /// Runs hook `name` with git's `arguments`; the exit status for git. `CLI.run` calls this
     /// straight for a known hook name, without the argument parser.
     static func run(name: String, arguments: [String]) -> Int32 {
-        let needsInput = name == HookName.prePush.rawValue || name == HookName.referenceTransaction.rawValue
+        let needsInput = name == HookName.prePush.rawValue || name == HookName.referenceTransaction.rawValue || name == "pre-receive"
         let input = needsInput ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : ""
         return HookRunner.run(Live.context, name: name, arguments: arguments, input: input)
     }
