@@ -55,6 +55,11 @@ extension Orchestrator {
         }
         var task = try tx.task(id)
         let head = event.payload["oid"]?.stringValue
+        if task == nil, event.kind == "approved" {
+            // A task is created only once its approved commit is here (after a fetch of its
+            // branch); until then the event waits, and the next sync or repair imports it.
+            guard let head, let oid = ObjectID(hex: head), try repository.hasObject(oid) else { return }
+        }
         if task == nil, event.kind == "approved" || event.kind == "landed" {
             let base = event.payload["base"]?.stringValue
             task = try tx.insertTask(TaskRecord(

@@ -29,7 +29,6 @@ extension Orchestrator {
         guard Repository.isValidReferenceName(Orchestrator.remoteLedgerRef(remote)), !remote.hasPrefix("-") else {
             throw OrchestrateError.badInput("\(remote.debugDescription) is not a remote name; pass one of `git remote`")
         }
-        let before = try ledger.tip()
         var fetchedEvents = 0
         var published = false
         for attempt in 0..<6 {
@@ -51,7 +50,8 @@ extension Orchestrator {
             }
             usleep(UInt32(50_000 * (attempt + 1)))
         }
-        if try ledger.tip() != before { try importLedger() }
+        // Every time, not only when the ledger moved: an approval waits for its commits.
+        try importLedger()
         return SyncReport(remote: remote, fetchedEvents: fetchedEvents, published: published, tip: try ledger.tip()?.hex)
     }
 

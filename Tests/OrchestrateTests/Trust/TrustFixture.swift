@@ -27,7 +27,7 @@ struct TrustTeam {
         try repo.write(".augment-orchestrator.json", #"{"target": "main", "sync": {"remote": "origin"}, "approvals": {"requireSigned": \#(requireSigned)}}"#)
         try repo.git("add", "-A")
         try repo.git("commit", "-q", "-m", "Configure git-orchestrate")
-        try repo.git("init", "-q", "--bare", server)
+        try repo.git("init", "-q", "--bare", "-b", "main", server)
         try repo.git("remote", "add", "origin", server)
         try repo.git("push", "-q", "origin", "main")
         try repo.git("config", "gpg.ssh.allowedSignersFile", allowedSigners)
