@@ -86,7 +86,10 @@ def main():
         gate = statistics.median(times["with the server gate"]) - statistics.median(times["without a hook"])
         print(f"  the gate's own cost     {gate * 1000:8.0f} ms")
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
