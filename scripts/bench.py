@@ -392,9 +392,10 @@ class Bench:
 
     # --- 1 and 2. landing -----------------------------------------------------------------
 
-    def landing_setup(self, name, tasks, tip_touch_every=0, chains=None):
+    def landing_setup(self, name, tasks, tip_touch_every=0, chains=None, worktrees=False):
         """Approved tasks (one commit each) and a snapshot to restore before every run.
-        Returns (repo, branches in landing order)."""
+        With `worktrees`, each task keeps its worktree, as users have them, and every side
+        removes them as part of the landing. Returns (repo, branches in landing order)."""
         repo = self.fresh_repo(name)
         # git-orchestrate lands with libgit2, which runs no hooks; the baselines' `git update-ref`
         # and `git rebase` would run ours (installed by `init`) at every step. Time git alone.
@@ -435,13 +436,15 @@ class Bench:
             run(["git", "add", path], cwd=wt)
             run(["git", "commit", "-q", "--no-verify", "-m", f"Task {tid}"], cwd=wt)
             self.orch(repo, "submit", tid)
-            # The landing is what is timed: neither baseline keeps a work tree per branch, so
-            # the tasks' work trees go now (removing 200 work trees of 5,000 files is disk
-            # work, not landing). The branches stay, as the baselines have them.
-            self.discard(wt)
+            # Without `worktrees` the landing alone is timed: the tasks' work trees go now
+            # (the branches stay, as the baselines have them). With it they stay, and removing
+            # them is part of every side's landing, as it is of a user's.
+            if not worktrees:
+                self.discard(wt)
             branches.append(f"orchestrate/{tid}")
-        run(["git", "worktree", "prune"], cwd=repo)
-        run(["sqlite3", self.db(repo), "UPDATE tasks SET worktree = NULL"])
+        if not worktrees:
+            run(["git", "worktree", "prune"], cwd=repo)
+            run(["sqlite3", self.db(repo), "UPDATE tasks SET worktree = NULL"])
         for tid, *_ in specs:
             self.orch(repo, "approve", tid, "--by", REVIEWER)
         if touched:
@@ -467,8 +470,13 @@ class Bench:
         folder = os.path.dirname(repo)
         return f"{self.discard_command(folder)} && cp -a {q(folder + '.snapshot')} {q(folder)}"
 
-    def landing_scripts(self, repo, branches):
+    def landing_scripts(self, repo, branches, worktrees=False):
         folder = os.path.dirname(repo)
+        # With worktrees, each script also removes the landed branch's worktree (as `merge`
+        # does) and brings the main checkout along with one two-tree read-tree at the end.
+        wt_root = os.path.join(folder, "repo.worktrees")
+        remove = (f'  git worktree remove --force {q(wt_root)}/"${{branch#orchestrate/}}"\n' if worktrees else "")
+        follow = ('git read-tree -m -u "$start" refs/heads/main\n' if worktrees else "")
         lst = os.path.join(folder + ".snapshot", "branches.txt")
         with open(lst, "w") as handle:
             handle.write("\n".join(branches) + "\n")
@@ -479,26 +487,28 @@ class Bench:
 # branch onto the target in a work tree, then move the target with compare-and-swap.
 set -euo pipefail
 wt={q(os.path.join(folder, 'rebase-wt'))}
+start=$(git rev-parse refs/heads/main)
 while read -r branch; do
   old=$(git rev-parse refs/heads/main)
   git -C "$wt" checkout -q --detach "$branch"
   git -C "$wt" rebase -q "$old"
   new=$(git -C "$wt" rev-parse HEAD)
   git update-ref refs/heads/main "$new" "$old"
-done < {q(lst)}
-""")
+{remove}done < {q(lst)}
+{follow}""")
         mergetree = os.path.join(folder + ".snapshot", "land-merge-tree.sh")
         with open(mergetree, "w") as handle:
             handle.write(f"""#!/usr/bin/env bash
 # Lands each branch without a work tree: merge-tree --write-tree, commit-tree, update-ref (CAS).
 set -euo pipefail
+start=$(git rev-parse refs/heads/main)
 while read -r branch; do
   old=$(git rev-parse refs/heads/main)
   tree=$(git merge-tree --write-tree "$old" "$branch")
   new=$(git log -1 --format=%B "$branch" | git commit-tree "$tree" -p "$old")
   git update-ref refs/heads/main "$new" "$old"
-done < {q(lst)}
-""")
+{remove}done < {q(lst)}
+{follow}""")
         return rebase, mergetree
 
     def landing(self, title, **setup):
@@ -517,7 +527,7 @@ done < {q(lst)}
                 branches = handle.read().split()
         else:
             repo, branches = self.landing_setup(name, **setup)
-        rebase, mergetree = self.landing_scripts(repo, branches)
+        rebase, mergetree = self.landing_scripts(repo, branches, worktrees=setup.get("worktrees", False))
         restore = self.restore_command(repo)
         # The restore replaces the scenario folder, so every command enters it afresh (a shell
         # left in the removed folder would find no repository).
@@ -531,6 +541,50 @@ done < {q(lst)}
                                    ("merge", "git merge-tree + commit-tree + update-ref")],
                     {("merge", "git rebase + update-ref"): "<= 0.1",
                      ("merge", "git merge-tree + commit-tree + update-ref"): "<= 0.5"})
+
+
+    # --- conflict prediction ------------------------------------------------------------------
+
+    def conflicts(self):
+        """`conflicts` over N waiting tasks (every tenth pair edits one shared file) against a
+        script of `git merge-tree --write-tree` for every pair, the way a user would ask git."""
+        if not self.needs("conflicts", ["conflicts"]):
+            return
+        count = self.o.conflict_tasks
+        repo = self.fresh_repo("conflicts")
+        self.orch(repo, "hooks", "uninstall")
+        branches = []
+        for i in range(1, count + 1):
+            tid = f"P{i}"
+            self.orch(repo, "add", f"bench task {tid}", "--id", tid)
+            wt = self.orch(repo, "start", tid).splitlines()[-1]
+            # Tasks in groups of ten edit the top of one shared file (conflicting within the
+            # group); each also adds a file of its own.
+            shared = os.path.join(wt, file_path(i // 10))
+            with open(shared, "rb") as handle:
+                content = handle.read()
+            with open(shared, "wb") as handle:
+                handle.write(f"task {tid} edits the top\n".encode() + content)
+            with open(os.path.join(wt, f"own-{tid}.txt"), "w") as handle:
+                handle.write(f"work of task {tid}\n")
+            run(["git", "add", "-A"], cwd=wt)
+            run(["git", "commit", "-q", "--no-verify", "-m", f"Task {tid}"], cwd=wt)
+            self.orch(repo, "submit", tid)
+            branches.append(f"orchestrate/{tid}")
+        script = os.path.join(os.path.dirname(repo), "pairs.sh")
+        with open(script, "w") as handle:
+            handle.write("#!/usr/bin/env bash\n# Every pair of task branches through git merge-tree.\n")
+            handle.write("b=(" + " ".join(branches) + ")\n")
+            handle.write('for ((i = 0; i < ${#b[@]}; i++)); do for ((j = i + 1; j < ${#b[@]}; j++)); do\n'
+                         '  git merge-tree --write-tree --name-only "${b[i]}" "${b[j]}" >/dev/null || echo "${b[i]} ${b[j]}"\n'
+                         'done; done\n')
+        enter = f"cd {q(repo)} && "
+        timed = hyperfine([
+            ("conflicts", f"{enter}{q(self.bin)} conflicts --format json >/dev/null", None),
+            ("git merge-tree per pair", f"{enter}bash {q(script)} >/dev/null", None),
+        ], self.o.runs, self.work)
+        self.record(f"conflicts {count} tasks", timed, [("conflicts", "git merge-tree per pair")],
+                    {("conflicts", "git merge-tree per pair"): "<= 0.1"})
 
 
 # --- report -------------------------------------------------------------------------------
@@ -560,13 +614,16 @@ def main():
     parser.add_argument("--files", type=int, default=5000, help="files in the generated repository [5000]")
     parser.add_argument("--commits", type=int, default=10000, help="commits of history [10000]")
     parser.add_argument("--tasks", type=int, default=200, help="tasks landed in the landing scenarios [200]")
+    parser.add_argument("--wt-tasks", type=int, default=60,
+                        help="tasks landed with their worktrees in landing-worktrees [60]")
+    parser.add_argument("--conflict-tasks", type=int, default=50, help="waiting tasks compared by conflicts [50]")
     parser.add_argument("--chains", type=int, default=20, help="stacked chains [20]")
     parser.add_argument("--chain-length", type=int, default=5, help="tasks per stacked chain [5]")
     parser.add_argument("--gate-commits", type=int, default=10000, help="commits checked by the gate [10000]")
     parser.add_argument("--read-tasks", type=int, default=10000, help="tasks in the database for reads [10000]")
     parser.add_argument("--runs", type=int, default=5, help="hyperfine runs per command, at least 5 [5]")
-    parser.add_argument("--scenarios", default="landing,stacked,gate,spawn,reads,hooks",
-                        help="comma-separated subset of landing,stacked,gate,spawn,reads,hooks")
+    parser.add_argument("--scenarios", default="landing-worktrees,landing,stacked,gate,spawn,reads,hooks,conflicts",
+                        help="comma-separated subset of landing-worktrees,landing,stacked,gate,spawn,reads,hooks,conflicts")
     parser.add_argument("--workdir", default=None, help="where repositories are generated [a temporary folder]")
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
     parser.add_argument("--reuse-setup", action="store_true",
@@ -590,6 +647,10 @@ def main():
             "stacked": lambda: bench.landing(
                 f"stacked {options.chains} x {options.chain_length}", tasks=0,
                 chains=(options.chains, options.chain_length)),
+            # What users have: every task's worktree present, removed by every side's landing.
+            "landing-worktrees": lambda: bench.landing(
+                f"landing {options.wt_tasks} with worktrees", tasks=options.wt_tasks, worktrees=True),
+            "conflicts": bench.conflicts,
             "gate": bench.gate, "spawn": bench.spawn, "reads": bench.reads, "hooks": bench.hooks,
         }
         for name in wanted:

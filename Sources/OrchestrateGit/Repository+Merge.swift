@@ -100,7 +100,7 @@ extension Repository {
 
     /// The three-way merge of one file's blobs, written as a blob; nil when it conflicts or when
     /// `.gitattributes` names a merge driver for the path (then only the full merge is right).
-    private func mergeFile(_ path: String, ancestor: ObjectID, ours: ObjectID, theirs: ObjectID, mode: UInt32) throws -> ObjectID? {
+    func mergeFile(_ path: String, ancestor: ObjectID, ours: ObjectID, theirs: ObjectID, mode: UInt32) throws -> ObjectID? {
         var driver: UnsafePointer<CChar>?
         try check("git_attr_get", git_attr_get(&driver, handle, 0, path, "merge"))
         let kind = git_attr_value(driver)

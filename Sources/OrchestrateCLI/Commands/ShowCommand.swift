@@ -20,11 +20,12 @@ struct ShowCommand: ParsableCommand {
             fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
             fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
             fields["runs"] = .array(detail.runs.map(\.json))
+            fields.merge(Evidence.showFields(detail, now: Live.context.now())) { $1 }
             Live.json(.object(fields))
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",
-                "state:      \(t.state.rawValue)",
+                "state:      \(t.state.rawValue)\(detail.runs.last?.stalledAt != nil ? " (agent stalled)" : "")",
                 "priority:   \(t.priority.name)",
                 "branch:     \(t.branch)",
                 "worktree:   \(t.worktree ?? "-")",
@@ -37,6 +38,7 @@ struct ShowCommand: ParsableCommand {
             if !t.paths.isEmpty { lines.append("paths:      \(t.paths.joined(separator: " "))") }
             if let claimed = t.claimedBy { lines.append("claimed by: \(claimed)") }
             if let feedback = t.feedback { lines.append("feedback:   \(feedback)") }
+            lines += Evidence.showLines(detail, now: Live.context.now())
             if let description = t.description { lines.append("\n" + description) }
             if !detail.keptWork.isEmpty {
                 lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")

@@ -22,6 +22,7 @@ struct StatusCommand: ParsableCommand {
                 "ready": .array(report.ready.map { .string($0.rawValue) }),
                 "mergeOrder": .array(report.mergeOrder.map { .string($0.rawValue) }),
                 "agents": .array(report.agents.map { $0.agentJSON(now: Live.context.now()) }),
+                "predictedConflicts": report.predictedConflicts.map { .int(Int64($0)) } ?? .null,
                 "lastRuns": .object(Dictionary(uniqueKeysWithValues: report.lastRuns.map { ($0.key.rawValue, $0.value.json) })),
             ])
         case .table:
@@ -31,11 +32,15 @@ struct StatusCommand: ParsableCommand {
             }
             lines.append("tasks: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
             if !report.ready.isEmpty { lines.append("ready: " + Short.list(report.ready)) }
+            if let n = report.predictedConflicts, n > 0 {
+                lines.append("predicted conflicts: \(n) (see `git orchestrate conflicts`)")
+            }
             if !report.mergeOrder.isEmpty { lines.append("merge order: " + report.mergeOrder.map(\.rawValue).joined(separator: " → ")) }
             if !report.active.isEmpty {
                 var table = Table("ID", "STATE", "PRIORITY", "HEAD", "TITLE")
                 for t in report.active {
-                    table.add(t.id.rawValue, t.state.rawValue, t.priority.name, Short.oid(t.head), Short.title(t.title))
+                    let stalled = report.lastRuns[t.id]?.stalledAt != nil ? " (stalled)" : ""
+                    table.add(t.id.rawValue, t.state.rawValue + stalled, t.priority.name, Short.oid(t.head), Short.title(t.title))
                 }
                 lines.append("")
                 lines.append(table.text)

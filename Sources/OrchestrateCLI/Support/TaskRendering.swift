@@ -39,6 +39,10 @@ enum Short {
     static func oid(_ hex: String?) -> String { hex.map { String($0.prefix(8)) } ?? "-" }
     static func list(_ ids: [TaskID]) -> String { ids.isEmpty ? "-" : ids.map(\.rawValue).joined(separator: ",") }
     static func title(_ s: String, max: Int = 48) -> String { s.count <= max ? s : String(s.prefix(max - 1)) + "…" }
+    /// Paths for one table cell: the first few, and how many more.
+    static func paths(_ paths: [String], max: Int = 3) -> String {
+        paths.count <= max ? paths.joined(separator: ", ") : paths.prefix(max).joined(separator: ", ") + " (+\(paths.count - max) more)"
+    }
 }
 
 extension AuditEvent {

@@ -102,9 +102,12 @@ extension Orchestrator {
     func prompt(for task: TaskRecord, previous: [RunRecord]) -> String {
         var text = "# \(task.title)\n\nTask \(task.id) (branch \(task.branch)).\n"
         if let description = task.description, !description.isEmpty { text += "\n\(description)\n" }
-        if let feedback = task.feedback, !feedback.isEmpty {
+        let loopSection = loopPromptSection(for: task)
+        // Feedback the loop wrote is said, with its evidence, in the loop's own section.
+        if let feedback = task.feedback, !feedback.isEmpty, !loopSection.contains(feedback) {
             text += "\n## Reviewer feedback\n\n\(feedback)\n"
         }
+        text += loopSection
         let ended = previous.filter { $0.outcome != nil }
         if !ended.isEmpty {
             text += "\n## Earlier attempts\n\n"
@@ -120,6 +123,8 @@ extension Orchestrator {
         guard let outcome = run.outcome else { return "running" }
         switch outcome {
         case .failed: return "failed (exit \(run.exitStatus.map(String.init) ?? "?"))"
+        case .timedOut where run.stoppedForStall:
+            return "stalled (no activity for \(run.detailObject["idleSeconds"]?.intValue ?? 0)s; stopped)"
         case .crashed: return "crashed (signal \(run.signal.map { "\($0)\(signalName($0).map { " " + $0 } ?? "")" } ?? "?"))"
         default: return outcome.rawValue
         }

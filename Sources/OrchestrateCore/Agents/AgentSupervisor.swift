@@ -67,6 +67,7 @@ final class AgentSupervisor {
     private var lastHeartbeat: Date
     private var lastTick = Date.distantPast
     private var handledInterrupts = 0
+    private lazy var stallWatch = orchestrator.makeStallWatch()
 
     init(_ orchestrator: Orchestrator, observer: SupervisorObserver) {
         self.orchestrator = orchestrator
@@ -118,6 +119,7 @@ final class AgentSupervisor {
     func step() -> [RunResult] {
         let now = orchestrator.context.now()
         handleInterrupts(now)
+        watchForStalls(now)
         var results: [RunResult] = []
         var remaining: [Active] = []
         for var agent in active {
@@ -217,6 +219,20 @@ final class AgentSupervisor {
             _ = try? orchestrator.store.write { try $0.finishRun(id: agent.run.id, ending) }
             observer.event(.note("could not finish recording the run of \(agent.task.id): \(error); run `git orchestrate doctor`"))
             return nil
+        }
+    }
+
+    /// Stalled agents (docs/agents.md): reported, or with `agent.onStall: "restart"` stopped
+    /// like a timeout, their run then sending the task back to the queue with its work.
+    private func watchForStalls(_ now: Date) {
+        let watched = active.filter { $0.termination == nil && $0.stopReason == nil }.map { ($0.run, $0.task) }
+        for notice in stallWatch.observe(watched, now: now) {
+            observer.event(.note(notice.message))
+            guard notice.restart, let i = active.firstIndex(where: { $0.run.id == notice.run }) else { continue }
+            active[i].stopReason = .timedOut
+            active[i].stopSentAt = now
+            active[i].child.signalGroup(SIGTERM)
+            observer.event(.stopping(notice.task, "stalled: sent SIGTERM to agent process group \(active[i].child.pid)"))
         }
     }
 

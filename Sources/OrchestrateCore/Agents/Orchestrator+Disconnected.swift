@@ -94,11 +94,17 @@ extension Orchestrator {
 
     /// Records that the agent working on a task is alive (`git orchestrate heartbeat`). Exit 2
     /// when the task has no run in progress.
-    public func recordHeartbeat(_ idText: String) throws -> RunRecord {
+    public func recordHeartbeat(_ idText: String, progress: String? = nil) throws -> RunRecord {
         let id = try parseID(idText)
+        let message = progress?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if message?.isEmpty == true {
+            throw OrchestrateError.badInput("--progress needs a message saying what \(id)'s agent did; nothing was recorded")
+        }
         let run = try store.write { tx -> RunRecord? in
             _ = try requireTask(id, in: tx)
-            return try tx.heartbeatOpenRun(of: id)
+            let run = try tx.heartbeatOpenRun(of: id)
+            if let run, let message { try recordProgress(message, of: id, run: run, in: tx) }
+            return run
         }
         guard let run else {
             throw OrchestrateError.badInput(

@@ -145,7 +145,9 @@ extension Orchestrator {
             }
         case .failed, .crashed, .timedOut, .disconnected:
             result.taskState = retry ? .queued : .failed
-            if retry {
+            if retry, try requeueAfterStall(finished) {
+                break  // work kept where it is (docs/agents.md, stalled agents)
+            } else if retry {
                 result.keptRef = try requeueAfterFailedRun(task, attempt: run.attempt)
             } else {
                 try store.write { tx in

@@ -64,8 +64,9 @@ extension Orchestrator {
         let resumable = try store.read { tx -> TaskID? in
             let latest = try tx.latestRuns()
             return try tx.tasks(in: [.running]).first { task in
-                !skipping.contains(task.id) && task.worktree != nil
-                    && latest[task.id].map { !$0.isOpen && $0.outcome == .interrupted } == true
+                guard !skipping.contains(task.id), task.worktree != nil, let run = latest[task.id], !run.isOpen else { return false }
+                // A run stopped for stalling whose requeue a kill -9 cut short (docs/agents.md).
+                return run.outcome == .interrupted || (run.stoppedForStall && task.attempts < config.agent.maxAttempts)
             }?.id
         }
         if let resumable { return resumable }

@@ -111,9 +111,10 @@ struct ConfigReader {
         if let v = fields["approvals"] { try readApprovals(v, into: &config.approvals) }
         if let v = fields["checks"] { config.checks = try readChecks(v) }
         if let v = fields["merge"] {
-            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries"])
+            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries", "onFailure"])
             if let x = m["keepWorktrees"] { config.merge.keepWorktrees = try bool(x, "merge.keepWorktrees") }
             if let x = m["maxRetries"] { config.merge.maxRetries = try int(x, "merge.maxRetries", min: 0) }
+            if let x = m["onFailure"] { config.merge.onFailure = try choice(x, "merge.onFailure") }
         }
         if let v = fields["gate"] {
             let g = try object(v, "gate", allowed: ["failClosed", "allowProtectedDeletion"])
@@ -158,7 +159,7 @@ struct ConfigReader {
             value, "agent",
             allowed: [
                 "command", "env", "heartbeatSeconds", "timeoutSeconds", "maxConcurrent", "maxAttempts",
-                "autoSubmit", "setup",
+                "autoSubmit", "setup", "stallSeconds", "onStall",
             ])
         if let x = a["command"] { agent.command = try argv(x, "agent.command") }
         if let x = a["env"] {
@@ -172,10 +173,21 @@ struct ConfigReader {
         if let x = a["maxConcurrent"] { agent.maxConcurrent = try int(x, "agent.maxConcurrent", min: 1) }
         if let x = a["maxAttempts"] { agent.maxAttempts = try int(x, "agent.maxAttempts", min: 1) }
         if let x = a["autoSubmit"] { agent.autoSubmit = try bool(x, "agent.autoSubmit") }
+        if let x = a["stallSeconds"] { agent.stallSeconds = try int(x, "agent.stallSeconds", min: 1) }
+        if let x = a["onStall"] { agent.onStall = try choice(x, "agent.onStall") }
         if let x = a["setup"] {
             let s = try object(x, "agent.setup", allowed: ["copy", "command"])
             if let c = s["copy"] { agent.setup.copy = try strings(c, "agent.setup.copy") }
             if let c = s["command"] { agent.setup.command = try argv(c, "agent.setup.command") }
         }
+    }
+
+    /// One of an enumeration's raw values, the others named in the error.
+    func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue, _ key: String) throws -> T where T.RawValue == String {
+        let names = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        guard let text = value.stringValue, let result = T(rawValue: text) else {
+            throw fail(key, "must be \(names)")
+        }
+        return result
     }
 }

@@ -24,6 +24,18 @@ public struct Config: Sendable, Equatable {
     public struct Merge: Sendable, Equatable {
         public var keepWorktrees = false
         public var maxRetries = 3
+        /// What happens to a task the merge buffer finds conflicted or failing a check.
+        public var onFailure: OnFailure = .stop
+    }
+
+    /// `merge.onFailure`: stop there for a person, or go back to the agent with the evidence.
+    public enum OnFailure: String, Sendable, Equatable, CaseIterable {
+        case stop, requeue
+    }
+
+    /// `agent.onStall`: only report a stalled agent, or stop it and run the task again.
+    public enum OnStall: String, Sendable, Equatable, CaseIterable {
+        case report, restart
     }
 
     public struct AgentSetup: Sendable, Equatable {
@@ -40,6 +52,10 @@ public struct Config: Sendable, Equatable {
         public var maxAttempts = 3
         public var autoSubmit = true
         public var setup = AgentSetup()
+        /// Seconds without a commit, a worktree change or reported progress after which a
+        /// live agent counts as stalled; nil: never.
+        public var stallSeconds: Int? = nil
+        public var onStall: OnStall = .report
     }
 
     /// The branch work lands on; nil in the file means the branch checked out in the main

@@ -18,7 +18,8 @@ extension Orchestrator {
         do {
             for (i, id) in order.enumerated() {
                 progress(i, order.count, id)
-                let outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
+                var outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
+                if !dryRun { try settleMergeOutcome(&outcome) }  // the closed loop (docs/agents.md)
                 if outcome.result == .landed { run.landed.insert(id) }
                 run.outcomes.append(outcome)
             }

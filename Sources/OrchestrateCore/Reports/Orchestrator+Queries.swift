@@ -13,6 +13,8 @@ public struct TaskDetail: Sendable {
     public var keptWork: [String]
     /// Every agent run of the task, oldest first.
     public var runs: [RunRecord] = []
+    /// Why the closed loop sent the task back to its agent, oldest first (docs/agents.md).
+    public var causes: [LoopCause] = []
 }
 
 /// The state of the whole queue, for `status`.
@@ -32,6 +34,9 @@ public struct StatusReport: Sendable {
     public var lastRuns: [TaskID: RunRecord] = [:]
     /// Runs this very call found disconnected and ended.
     public var disconnected: [RunResult] = []
+    /// How many pairs of waiting tasks (or tasks and the tip) `conflicts` would report; nil
+    /// when more than `statusConflictLimit` tasks wait (then only `conflicts` computes it).
+    public var predictedConflicts: Int? = nil
 }
 
 extension Orchestrator {
@@ -48,7 +53,9 @@ extension Orchestrator {
         }
         let kept = try mainRepository.references(matching: Orchestrator.keptWorkPrefix(id) + "*").map(\.name)
         let runs = try store.read { try $0.runs(of: id) }
-        return TaskDetail(task: task, history: history, dependents: dependents, keptWork: kept, runs: runs)
+        return TaskDetail(
+            task: task, history: history, dependents: dependents, keptWork: kept, runs: runs,
+            causes: loopCauses(history: history, task: task))
     }
 
     /// Target tip, tasks by state, active tasks and what is ready.
@@ -73,6 +80,10 @@ extension Orchestrator {
         report.mergeOrder = Orchestrator.mergeOrder(
             of: Set(byID.keys), tasks: byID, graph: DependencyGraph(edges: byID.mapValues(\.dependsOn)),
             approvalTimes: approvalTimes)
+        let waiting = report.active.filter { Orchestrator.conflictCandidateStates.contains($0.state) }
+        if waiting.count <= Orchestrator.statusConflictLimit, let tip {
+            report.predictedConflicts = try predictConflicts(among: waiting, tip: tip).count
+        }
         return report
     }
 }

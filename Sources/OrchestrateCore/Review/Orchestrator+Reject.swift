@@ -74,6 +74,11 @@ extension Orchestrator {
             if let kept { detail["includesUncommitted"] = .bool(kept.includesUncommitted) }
             let event = try tx.appendAudit(NewAuditEvent(
                 kind: .rejected, task: id, oid: kept?.oid.hex, actor: actor, detail: detail))
+            if requeue {
+                try tx.appendAudit(NewAuditEvent(
+                    kind: .returnedToAgent, task: id, oid: kept?.oid.hex, actor: actor,
+                    detail: LoopCause.rejected(reason: why).detail.merging(["from": .string(task.state.rawValue)]) { $1 }))
+            }
             // A rejected change is no longer approved: the gate stops letting it through.
             try tx.revokeApprovalClearance(of: id)
             try recordInLedger(

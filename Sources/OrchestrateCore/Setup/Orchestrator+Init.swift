@@ -123,7 +123,7 @@ extension Orchestrator {
             "protectedBranches": .array([.string(target)]),
             "approvals": ["required": 1, "allowSelfApproval": false],
             "checks": [],
-            "merge": ["keepWorktrees": false, "maxRetries": 3],
+            "merge": ["keepWorktrees": false, "maxRetries": 3, "onFailure": "requeue"],
         ]).prettyText + "\n"
         let temporary = path + ".tmp-\(getpid())"
         try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))

@@ -9,6 +9,7 @@ extension Orchestrator {
     public func claimNext(agent: String?) throws -> TaskRecord? {
         let claimant = agent ?? actor
         try reapDisconnectedRuns()  // a task whose agent was lost goes back to the queue first
+        try settlePendingReturns()  // and so does one a killed merge left conflicted or failed
         let claimed: TaskRecord? = try store.write { tx in
             guard var task = try tx.readyTasks(allowInFlightDependencies: config.stacking).first else { return nil }
             task.state = .running
@@ -18,6 +19,8 @@ extension Orchestrator {
             return task
         }
         guard let claimed else { return nil }
+        // Sent back to its agent with its work (docs/agents.md): the next attempt runs there.
+        if let worktree = claimed.worktree, FileManager.default.fileExists(atPath: worktree) { return claimed }
         let plan: StartPlan
         do {
             plan = try planStart(claimed, base: nil, stack: false)

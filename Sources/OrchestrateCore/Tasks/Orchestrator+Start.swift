@@ -14,6 +14,11 @@ extension Orchestrator {
             throw OrchestrateError.badInput(
                 "task \(id) is \(task.state.rawValue), not queued; only a queued task can be started (see `git orchestrate show \(id)`)")
         }
+        // Sent back to its agent with its work (docs/agents.md): it goes on where it is.
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree), base == nil, !stack {
+            try resumeQueuedTask(id)
+            return try store.read { try requireTask(id, in: $0) }
+        }
         let plan = try planStart(task, base: base, stack: stack)
         // Claim first (one transaction), so that a concurrent `start` or `next` cannot also
         // take the task while the worktree is being made.

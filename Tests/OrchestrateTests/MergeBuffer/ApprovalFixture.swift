@@ -14,6 +14,10 @@ extension TestRepo {
     static func forMerge(files: [String: String] = ["README.md": "hello\n"]) throws -> TestRepo {
         let repo = try TestRepo(files: files)
         try repo.orchestrateOK("init", "--no-hooks")
+        // The merge buffer on its own: a conflicted or failed task stays for a person (the
+        // closed loop on top of it is tested in Loop/).
+        let written = repo.read(".augment-orchestrator.json") ?? ""
+        try repo.write(".augment-orchestrator.json", written.replacingOccurrences(of: "\"onFailure\": \"requeue\"", with: "\"onFailure\": \"stop\""))
         try repo.git("add", ".augment-orchestrator.json")
         try repo.git("commit", "-q", "-m", "config")
         return repo

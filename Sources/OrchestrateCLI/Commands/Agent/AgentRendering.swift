@@ -89,6 +89,10 @@ extension RunRecord {
         guard case .object(var fields) = json else { return json }
         fields["heartbeatAgeSeconds"] = .int(Int64(max(0, now.timeIntervalSince(heartbeatAt)).rounded()))
         fields["elapsedSeconds"] = .int(Int64(max(0, now.timeIntervalSince(startedAt)).rounded()))
+        fields["stalled"] = .bool(stalledAt != nil)
+        fields["stalledAt"] = Evidence.time(stalledAt)
+        fields["lastActivityAt"] = Evidence.time(lastActivityAt)
+        fields["lastActivityAgeSeconds"] = Evidence.age(lastActivityAt, now: now)
         return .object(fields)
     }
 }
@@ -99,21 +103,23 @@ enum AgentStatusLines {
     static func lines(_ report: StatusReport, now: Date) -> [String] {
         var lines: [String] = []
         if !report.agents.isEmpty {
-            var table = Table("AGENT", "ATTEMPT", "PID", "ELAPSED", "HEARTBEAT")
+            var table = Table("AGENT", "ATTEMPT", "PID", "ELAPSED", "HEARTBEAT", "ACTIVITY")
             for run in report.agents {
                 table.add(
                     run.task.rawValue, "\(run.attempt)", run.pid.map(String.init) ?? "-",
                     Duration.text(now.timeIntervalSince(run.startedAt)),
-                    Duration.text(now.timeIntervalSince(run.heartbeatAt)) + " ago")
+                    Duration.text(now.timeIntervalSince(run.heartbeatAt)) + " ago",
+                    run.stalledAt.map { "STALLED " + Duration.text(now.timeIntervalSince($0)) }
+                        ?? run.lastActivityAt.map { Duration.text(now.timeIntervalSince($0)) + " ago" } ?? "-")
             }
             lines += ["", "running agents:", table.text]
         }
         let ended = report.active.compactMap { task in report.lastRuns[task.id].flatMap { $0.isOpen ? nil : $0 } }
         if !ended.isEmpty {
-            var table = Table("TASK", "ATTEMPT", "LAST RUN", "ENDED")
+            var table = Table("TASK", "ATTEMPT", "LAST RUN", "AHEAD", "ENDED")
             for run in ended {
                 table.add(
-                    run.task.rawValue, "\(run.attempt)", Orchestrator.describe(run),
+                    run.task.rawValue, "\(run.attempt)", Orchestrator.describe(run), run.commitsAhead.map(String.init) ?? "-",
                     run.endedAt.map { Duration.text(now.timeIntervalSince($0)) + " ago" } ?? "-")
             }
             lines += ["", "last runs:", table.text]

@@ -5,17 +5,20 @@ import OrchestrateCore
 struct HeartbeatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heartbeat",
-        abstract: "Report that the agent working on a task is alive.",
+        abstract: "Report that the agent working on a task is alive (and, with --progress, what it did).",
         discussion: "Exits 2 when the task has no run in progress. Inside an agent, the id defaults to $ORCHESTRATE_TASK_ID.")
 
     @Argument(help: "The task id (default: $ORCHESTRATE_TASK_ID).")
     var id: String?
 
+    @Option(name: .long, help: "Also report progress: what the agent just did (counts as activity for agent.stallSeconds).")
+    var progress: String?
+
     func run() throws {
         guard let id = id ?? Live.context.environment["ORCHESTRATE_TASK_ID"] else {
             throw ValidationError("name the task: git orchestrate heartbeat <id>")
         }
-        _ = try Live.orchestrator().recordHeartbeat(id)
+        _ = try Live.orchestrator().recordHeartbeat(id, progress: progress)
     }
 }
 
