@@ -172,7 +172,7 @@ extension Orchestrator {
                 "\(approver) may not approve \(id): refused by the rule `approvals.approvers` in \(Config.fileName), which allows only \(allowed.joined(separator: ", ")); ask one of them to approve")
         case .selfApproval(let author):
             return .badInput(
-                "\(approver) may not approve \(id): refused by the rule `approvals.allowSelfApproval` (false), because \(author) wrote or claimed this task; ask another reviewer (`--by`)")
+                "\(approver) may not approve \(id): refused by the rule `approvals.allowSelfApproval` (false), because \(author) wrote or claimed this task; ask another reviewer to approve it")
         }
     }
 }
