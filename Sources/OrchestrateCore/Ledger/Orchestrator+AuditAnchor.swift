@@ -20,13 +20,16 @@ extension Orchestrator {
                 return bad(1, "the trail does not begin with the row the ledger anchors (git config orchestrate.auditChain): rows were deleted or the trail was replaced; `git orchestrate doctor --repair` rebuilds it from the ledger")
             }
             var anchored = Set<Int64>()
-            for event in events {
+            // An event whose process was killed before its rows were committed anchors a row that
+            // never existed; once imported (`doctor --repair`), its audit row is the import's.
+            let imported = try tx.importedLedgerCommits()
+            for event in events where !imported.contains(event.commit.hex) {
                 guard let anchor = event.anchor, anchor["chain"]?.stringValue == configured,
                     let seq = anchor["seq"]?.intValue, let hash = anchor["hash"]?.stringValue
                 else { continue }
                 anchored.insert(seq)
                 guard let found = try tx.auditHash(ofSeq: seq) else {
-                    return bad(seq, "the ledger (commit \(event.commit.short())) anchors row \(seq), which is gone: the trail was truncated")
+                    return bad(seq, "the ledger (commit \(event.commit.short())) anchors row \(seq), which is gone: the trail was truncated (or a command was killed while recording it: `git orchestrate doctor --repair` imports the event)")
                 }
                 if found != hash {
                     return bad(seq, "its hash is not the one the ledger anchored at commit \(event.commit.short()): the trail was rewritten and re-chained")

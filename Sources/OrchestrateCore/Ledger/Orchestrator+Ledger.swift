@@ -30,8 +30,12 @@ extension Orchestrator {
     func recordInLedger(
         _ payload: [String: JSONValue], signature: String? = nil, audit: AuditEvent, in tx: StoreTransaction
     ) throws -> ObjectID {
-        try ledger.append(
+        let commit = try ledger.append(
             payload: payload, signature: signature, anchor: try auditAnchor(for: audit, in: tx), author: ledgerSignature())
+        // A kill here leaves the event in the ledger and not in the database: `doctor --repair`
+        // (or the next `sync`) imports it.
+        faultInjectionPause("after-ledger-write")
+        return commit
     }
 
     /// `fields` with what every ledger event carries: format version, actor and time.
