@@ -20,12 +20,18 @@ extension Orchestrator {
     /// never repeated. Events this database wrote itself (anchored to its own chain) are skipped.
     @discardableResult
     public func importLedger() throws -> LedgerImportReport {
+        try importLedger(dryRun: false).report
+    }
+
+    /// The ledger events the database lacks (`dryRun`: counted, nothing written).
+    func importLedger(dryRun: Bool) throws -> (report: LedgerImportReport, pending: Int) {
         let events = try ledger.events()
-        guard !events.isEmpty else { return LedgerImportReport() }
+        guard !events.isEmpty else { return (LedgerImportReport(), 0) }
         let trust = try ledgerTrust()
         let required = config.approvals.required
         var report = LedgerImportReport()
-        try store.write { tx in
+        var pending = 0
+        let body = { (tx: StoreTransaction) throws -> Void in
             let imported = try tx.importedLedgerCommits()
             let chain = try tx.auditHash(ofSeq: 1)
             for event in events where !imported.contains(event.commit.hex) {
@@ -34,10 +40,13 @@ extension Orchestrator {
                 {
                     continue  // written by this database
                 }
-                try importEvent(event, tx: tx, required: required, trusts: trust.approval, report: &report)
+                guard ["approved", "landed", "reverted", "rejected", "revoked"].contains(event.kind) else { continue }
+                pending += 1
+                if !dryRun { try self.importEvent(event, tx: tx, required: required, trusts: trust.approval, report: &report) }
             }
         }
-        return report
+        if dryRun { try store.read(body) } else { try store.write(body) }
+        return (report, pending)
     }
 
     private func importEvent(

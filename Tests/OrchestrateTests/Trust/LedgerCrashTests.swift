@@ -37,6 +37,9 @@ struct LedgerCrashTests {
         #expect(before.status == 1)
         #expect(before.stderr.contains("doctor --repair"), "\(before)")
 
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("1 ledger event is missing from the database"), "\(doctor)")
         let repair = try repo.orchestrate("doctor", "--repair")
         #expect(repair.stdout.contains("1 ledger event was missing from the database: imported"), "\(repair)")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
