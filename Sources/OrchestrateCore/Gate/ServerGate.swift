@@ -17,6 +17,9 @@ public struct ServerGate {
         public var requireSigned: Bool
         /// `gpg.ssh.allowedSignersFile` of the server.
         public var allowedSigners: String?
+        /// Whether an approver may approve commits they wrote or committed
+        /// (`orchestrate.allowSelfApproval`, default false).
+        public var allowSelfApproval = false
     }
 
     let repository: Repository
@@ -68,6 +71,7 @@ public struct ServerGate {
             let cleared = state?.cleared(
                 among: Set(commits), required: settings.required,
                 trusts: { approval in
+                    if !settings.allowSelfApproval, selfApproved(approval, among: commits) { return false }
                     guard requireSigned else { return true }
                     if let known = verified[approval.event.commit] { return known }
                     let ok = approval.event.signature.map { sig in
@@ -127,6 +131,21 @@ public struct ServerGate {
             }
         }
         return refusals
+    }
+
+    /// Whether the approver wrote or committed one of the approved commits being pushed: the
+    /// self-approval rule, enforced where no local configuration can switch it off.
+    func selfApproved(_ approval: LedgerState.Approval, among pushed: [ObjectID]) -> Bool {
+        let pushedSet = Set(pushed)
+        for oid in approval.commits where pushedSet.contains(oid) {
+            guard let info = try? repository.commitInfo(oid) else { continue }
+            if approval.approver.matches(PersonIdentity(info.author.identity))
+                || approval.approver.matches(PersonIdentity(info.committer.identity))
+            {
+                return true
+            }
+        }
+        return false
     }
 
     func isProtected(_ ref: String) -> Bool {

@@ -112,7 +112,8 @@ public enum ServerHook {
                 protectedBranches: try all("orchestrate.protectedBranch").isEmpty ? ["main"] : try all("orchestrate.protectedBranch"),
                 required: Int(try repository.configString("orchestrate.approvalsRequired") ?? "1") ?? 1,
                 requireSigned: try repository.configString("orchestrate.requireSigned") == "true",
-                allowedSigners: try all("gpg.ssh.allowedSignersFile").last)
+                allowedSigners: try all("gpg.ssh.allowedSignersFile").last,
+                allowSelfApproval: try repository.configString("orchestrate.allowSelfApproval") == "true")
             let refusals = try ServerGate(repository: repository, settings: settings, environment: context.environment)
                 .refusals(input: input)
             for refusal in refusals { context.err("error: " + refusal) }

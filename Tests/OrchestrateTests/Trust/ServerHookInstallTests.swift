@@ -47,4 +47,22 @@ struct ServerHookInstallTests {
         #expect(sync.stdout.contains("local events published"), "\(sync)")
         #expect(try team.serverRef("refs/orchestrate/ledger") == repo.git("rev-parse", "refs/orchestrate/ledger").trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    @Test("the server refuses a self-approval that a relaxed local configuration let through, and accepts another reviewer's")
+    func selfApprovalOnServer() throws {
+        let team = try TrustTeam(requireSigned: false)
+        let repo = team.repo
+        _ = try team.agentTask("T1", file: "one.txt")
+        try repo.write(".augment-orchestrator.json", #"{"target": "main", "approvals": {"allowSelfApproval": true}}"#)
+        try repo.orchestrateOK("approve", "T1")
+        try repo.git("merge", "-q", "--ff-only", "orchestrate/T1")
+        let before = try team.serverRef("refs/heads/main")
+        let push = try repo.gitResult("push", "--atomic", "origin", "refs/orchestrate/ledger", "main")
+        #expect(push.status != 0, "\(push)")
+        #expect(push.stderr.contains("1 of 1 commit lacks an approval"), "\(push)")
+        #expect(try team.serverRef("refs/heads/main") == before)
+        try repo.orchestrateOKAs(TrustTeam.rita, "approve", "T1")
+        let accepted = try repo.gitResult("push", "--atomic", "origin", "refs/orchestrate/ledger", "main")
+        #expect(accepted.status == 0, "\(accepted)")
+    }
 }
