@@ -14,6 +14,7 @@ struct TrustTeam {
 
     /// `requireSigned` is set both in the configuration and on the server.
     init(requireSigned: Bool = true, serverHook: Bool = true) throws {
+        try TrustTeam.ensureSSHKeygen()
         repo = try TestRepo()
         server = repo.scratch + "/server.git"
         ritaKey = repo.scratch + "/rita_ed25519"
@@ -38,6 +39,20 @@ struct TrustTeam {
             guard installed.status == 0 else { throw TestFailure("hooks install --server failed: \(installed)") }
         }
         try repo.orchestrateOK("init")
+    }
+
+    /// Installs ssh-keygen (Debian's openssh-client) when it is missing; fails loudly, naming
+    /// the package, when it cannot.
+    static func ensureSSHKeygen() throws {
+        let env = ProcessInfo.processInfo.environment
+        if try runProcess(["sh", "-c", "command -v ssh-keygen"], cwd: "/", environment: env).status == 0 { return }
+        print("ssh-keygen is missing: installing openssh-client with apt-get for the trust tests")
+        _ = try runProcess(["apt-get", "update", "-qq"], cwd: "/", environment: env)
+        _ = try runProcess(
+            ["apt-get", "install", "-y", "-qq", "openssh-client"], cwd: "/", environment: env.merging(["DEBIAN_FRONTEND": "noninteractive"]) { $1 })
+        guard try runProcess(["sh", "-c", "command -v ssh-keygen"], cwd: "/", environment: env).status == 0 else {
+            throw TestFailure("the trust tests need ssh-keygen and apt-get could not install openssh-client; install it and run them again")
+        }
     }
 
     /// Rita's environment: her identity and her SSH signing key (git's own configuration keys,
