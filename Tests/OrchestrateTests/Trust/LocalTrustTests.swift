@@ -71,6 +71,9 @@ struct LocalTrustTests {
         #expect(push.stderr.contains("1 of 1 commit lacks approval"), "\(push)")
         let merge = try repo.orchestrate("merge", "T1", "--format", "json")
         #expect(merge.stdout.contains("needsApproval"), "\(merge)")
+        let review = try ReviewFixture.review(repo)
+        #expect((review["approvals"] as? [Any])?.isEmpty == true)
+        #expect((review["untrustedApprovals"] as? [[String: Any]])?.first?["approver"] as? String == "Rita Reviewer <rita@example.com>")
     }
 
     @Test("moving refs/remotes/origin/main to an unapproved commit does not get it past the gate")

@@ -42,6 +42,7 @@ extension ReviewReport {
             "approvals": .array(approvals.map(\.json)),
             "earlierApprovals": .array(earlierApprovals.map(\.json)),
             "approvalsRequired": .int(Int64(approvalsRequired)),
+            "untrustedApprovals": .array(untrustedApprovals.map(\.json)),
             "approvalVoided": .bool(approvalVoided),
             "voided": .array(voided.map(\.json)),
             "conflicts": .array(conflicts.map(\.json)),
@@ -60,6 +61,9 @@ extension ReviewReport {
             "approvals: \(approvals.count)/\(approvalsRequired)"
                 + (approvals.isEmpty ? "" : " (" + approvals.map(\.approver).joined(separator: ", ") + ")"),
         ]
+        if !untrustedApprovals.isEmpty {
+            lines.append("untrusted: \(untrustedApprovals.map(\.approver).joined(separator: ", ")) (in the database but not in the ledger, or not signed as required: they do not count)")
+        }
         if approvalVoided, let last = voided.last {
             let reason = (try? JSONValue.parse(last.detail))?.objectValue?["reason"]?.stringValue ?? "the head moved"
             lines.append("voided:    an earlier approval no longer holds: \(reason)")
