@@ -166,8 +166,6 @@ struct LocalTrustTests {
     /// Rewrites the actor of row `seq` and recomputes every hash from there on, as an attacker
     /// who knows the chain's formula would.
     func rechain(_ repo: TestRepo, rewriting seq: Int) throws {
-        let rows = try ReviewFixture.sqlite(repo, "SELECT seq, time, kind, task, oid, actor, detail, prevHash FROM audit_events ORDER BY seq")
-        _ = rows
         try ReviewFixture.sqlite(repo, "DROP TRIGGER audit_events_no_update;")
         var prev = try ReviewFixture.sqlite(repo, "SELECT prevHash FROM audit_events WHERE seq = \(seq)")
         let count = Int(try ReviewFixture.sqlite(repo, "SELECT max(seq) FROM audit_events"))!

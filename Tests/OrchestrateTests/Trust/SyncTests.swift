@@ -17,7 +17,7 @@ struct SyncTests {
         #expect(initB.status == 0, "\(initB)")
         #expect(initB.stderr.contains("already has an approvals ledger"), "\(initB)")
 
-        let t1 = try team.agentTask("T1", file: "one.txt")
+        _ = try team.agentTask("T1", file: "one.txt")
         try b.ok("add", "Work on two.txt", "--id", "T2")
         let worktreeB = try b.ok("start", "T2")
         try a.commit("two.txt", "two\n", message: "Add two.txt", in: worktreeB)
@@ -53,14 +53,12 @@ struct SyncTests {
         let landed = try b.git("rev-parse", "main").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try team.serverRef("refs/heads/main") == landed)
         #expect(try b.git("log", "--format=%s", "-1", "main").contains("Add one.txt"))
-        _ = t1
 
         // Someone rewrites the server's ledger behind the gate's back: sync refuses to take it.
         let tip = try #require(try team.serverRef("refs/orchestrate/ledger"))
-        try a.git("--git-dir=\(team.server)", "update-ref", "refs/orchestrate/ledger", "\(tip)~2")
-        try a.git("--git-dir=\(team.server)", "commit-tree", "-m", "rewritten", "\(tip)^{tree}", "-p", "\(tip)~2")
+        let rewritten = try a.git("--git-dir=\(team.server)", "commit-tree", "-m", "rewritten", "\(tip)^{tree}", "-p", "\(tip)~2")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: "\n").first.map { try a.git("--git-dir=\(team.server)", "update-ref", "refs/orchestrate/ledger", String($0)) }
+        try a.git("--git-dir=\(team.server)", "update-ref", "refs/orchestrate/ledger", rewritten)
         let refused = try a.orchestrate("sync")
         #expect(refused.status == 1, "\(refused)")
         #expect(refused.stderr.contains("was rewritten"), "\(refused)")
