@@ -25,6 +25,26 @@ extension Repository {
         return ObjectID(out)
     }
 
+    /// The contents of the files of `names` found at the top of `commit`'s tree (one commit
+    /// and tree lookup for all of them).
+    public func topLevelFiles(_ names: [String], in commit: ObjectID) throws -> [String: Data] {
+        let c = try lookupCommit(commit)
+        defer { git_commit_free(c) }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, c))
+        defer { git_tree_free(tree) }
+        var found: [String: Data] = [:]
+        for name in names {
+            guard let entry = git_tree_entry_byname(tree, name), let id = git_tree_entry_id(entry) else { continue }
+            var raw = id.pointee
+            var blob: OpaquePointer?
+            try check("git_blob_lookup", git_blob_lookup(&blob, handle, &raw))
+            defer { git_blob_free(blob) }
+            found[name] = git_blob_rawcontent(blob).map { Data(bytes: $0, count: Int(git_blob_rawsize(blob))) } ?? Data()
+        }
+        return found
+    }
+
     /// The content of the file `name` at the top of `commit`'s tree, or nil when absent.
     public func topLevelFile(_ name: String, in commit: ObjectID) throws -> Data? {
         let c = try lookupCommit(commit)
