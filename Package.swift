@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +34,15 @@ let package = Package(
             name: "OrchestrateCore",
             dependencies: ["OrchestrateModel", "OrchestrateGit", "OrchestrateStore"]
         ),
+        // The MCP server lives in its own target so the SDK (and swift-nio under it) never leaks into Core.
+        .target(
+            name: "OrchestrateMCP",
+            dependencies: ["OrchestrateCore", "OrchestrateModel", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .target(
             name: "OrchestrateCLI",
             dependencies: [
-                "OrchestrateCore", "OrchestrateModel",
+                "OrchestrateCore", "OrchestrateModel", "OrchestrateMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,8 +56,9 @@ let package = Package(
             name: "OrchestrateTests",
             dependencies: [
                 "OrchestrateTestSupport", "OrchestrateCore", "OrchestrateGit", "OrchestrateStore",
-                "OrchestrateModel",
-            ]
+                "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["MCP/mcp_client.py"]
         ),
     ]
 )

@@ -25,7 +25,7 @@ public enum CLI {
     /// Every subcommand, grouped by feature; each feature lists its commands in its own file.
     static let commands: [any ParsableCommand.Type] =
         taskCommands + reviewCommands + mergeCommands + hookCommands + agentCommands
-        + [DoctorCommand.self, GCCommand.self, DemoCommand.self]
+        + [DoctorCommand.self, GCCommand.self, DemoCommand.self] + intakeCommands
 
     static let taskCommands: [any ParsableCommand.Type] = [
         InitCommand.self, AddCommand.self, ListCommand.self, ShowCommand.self, StartCommand.self,

@@ -5,6 +5,8 @@ public enum AuditKind: String, CaseIterable, Sendable {
     case initialized, added, started, claimed, progress, submitted, approved, approvalVoided,
         rejected, restored, landed, conflicted, checkFailed, reverted, cancelled, gateRefused,
         gatePassed, requeued, runStarted, runEnded, heartbeatLost, repaired, collected
+    /// A field of a task changed by `edit` (detail: `field`, `old`, `new`).
+    case edited
     /// The closed loop (docs/agents.md): a failure sent back to the agent, an agent seen stalled.
     case returnedToAgent, stalled
 }

@@ -9,6 +9,7 @@ enum Migrations {
             try db.execute(sql: v1)
         }
         migrator.registerMigration("v2-checkout-updates") { db in try db.execute(sql: v2CheckoutUpdates) }
+        migrator.registerMigration("task-templates") { db in try db.execute(sql: taskTemplates) }
         return migrator
     }
 

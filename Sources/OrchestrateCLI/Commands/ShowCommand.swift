@@ -15,13 +15,7 @@ struct ShowCommand: ParsableCommand {
         let t = detail.task
         switch output.format {
         case .json:
-            guard case .object(var fields) = t.json else { return }
-            fields["history"] = .array(detail.history.map(\.json))
-            fields["dependents"] = .array(detail.dependents.map { .string($0.rawValue) })
-            fields["keptWork"] = .array(detail.keptWork.map(JSONValue.string))
-            fields["runs"] = .array(detail.runs.map(\.json))
-            fields.merge(Evidence.showFields(detail, now: Live.context.now())) { $1 }
-            Live.json(.object(fields))
+            Live.json(detail.json(now: Live.context.now()))
         case .table:
             var lines = [
                 "task \(t.id): \(t.title)",

@@ -13,18 +13,7 @@ struct StatusCommand: ParsableCommand {
         let report = try Live.orchestrator().status()
         switch output.format {
         case .json:
-            Live.json([
-                "target": .string(report.target), "targetTip": .optional(report.targetTip),
-                "counts": .object(Dictionary(uniqueKeysWithValues: TaskState.allCases.map {
-                    ($0.rawValue, JSONValue.int(Int64(report.counts[$0] ?? 0)))
-                })),
-                "active": .array(report.active.map(\.json)),
-                "ready": .array(report.ready.map { .string($0.rawValue) }),
-                "mergeOrder": .array(report.mergeOrder.map { .string($0.rawValue) }),
-                "agents": .array(report.agents.map { $0.agentJSON(now: Live.context.now()) }),
-                "predictedConflicts": report.predictedConflicts.map { .int(Int64($0)) } ?? .null,
-                "lastRuns": .object(Dictionary(uniqueKeysWithValues: report.lastRuns.map { ($0.key.rawValue, $0.value.json) })),
-            ])
+            Live.json(report.json(now: Live.context.now()))
         case .table:
             var lines = ["target \(report.target) at \(Short.oid(report.targetTip))"]
             let counts = TaskState.allCases.compactMap { state in

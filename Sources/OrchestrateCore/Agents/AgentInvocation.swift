@@ -47,10 +47,12 @@ extension Orchestrator {
         paths.stateDir + "/prompts/" + id.rawValue + "/\(attempt).md"
     }
 
-    /// The command that runs the agent: the one given on the command line, else
-    /// `agent.command`; exit 2 when there is neither.
-    func agentCommand(override: [String]?) throws -> [String] {
+    /// The command that runs the agent: the one given on the command line, else the
+    /// `agentCommand` of the template `task` was made from, else `agent.command`; exit 2 when
+    /// there is none.
+    func agentCommand(override: [String]?, task: TaskID? = nil) throws -> [String] {
         if let override, !override.isEmpty { return override }
+        if let task, let own = try templateAgentCommand(of: task) { return own }
         guard let command = config.agent.command, !command.isEmpty else {
             throw OrchestrateError.badInput(
                 "no agent command is configured; set `agent.command` in \(Config.fileName) or pass one after `--` (git orchestrate run <id> -- CMD ARGS…)")
@@ -60,6 +62,13 @@ extension Orchestrator {
 
     /// Writes the prompt file and builds the invocation of attempt `attempt` at `task`.
     func makeInvocation(task: TaskRecord, attempt: Int, command: [String], previous: [RunRecord]) throws -> AgentInvocation {
+        // `up` hands every task the configured command: a task made from a template with an
+        // agent command of its own gets that instead.
+        var command = command
+        if command.isEmpty || command == config.agent.command, let own = try templateAgentCommand(of: task.id) {
+            command = own
+        }
+        if command.isEmpty { command = try agentCommand(override: nil) }
         guard let worktree = task.worktree else {
             throw OrchestrateError.failed("task \(task.id) has no worktree; run `git orchestrate doctor`")
         }

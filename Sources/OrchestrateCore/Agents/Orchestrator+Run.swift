@@ -8,7 +8,7 @@ extension Orchestrator {
     /// when it is running (or failed). Refused while another supervisor runs it.
     public func runTask(_ idText: String, command override: [String]?, observer: SupervisorObserver) throws -> RunResult {
         let id = try parseID(idText)
-        let command = try agentCommand(override: override)
+        let command = try agentCommand(override: override, task: id)
         try reapDisconnectedRuns()
         let task = try store.read { try requireTask(id, in: $0) }
         if let open = try store.read({ try $0.openRun(of: id) }) { throw alreadyRunning(open) }

@@ -20,7 +20,10 @@ extension Orchestrator {
     /// Ctrl-C (agents are stopped gracefully). Tasks run by another supervisor are left alone.
     public func up(maxAgents: Int?, agent: String?, observer: SupervisorObserver) throws -> UpReport {
         let limit = max(1, maxAgents ?? config.agent.maxConcurrent)
-        let command = try agentCommand(override: nil)
+        // With no `agent.command`, tasks made from a template with an agent command of its own
+        // can still run (makeInvocation picks it); any other task then stops `up` by name.
+        let templated = config.templates.values.contains { $0.agentCommand != nil }
+        let command = templated ? (config.agent.command ?? []) : try agentCommand(override: nil)
         let claimant = agent ?? "up:\(getpid())"
         let supervisor = AgentSupervisor(self, observer: observer)
         defer { supervisor.close() }

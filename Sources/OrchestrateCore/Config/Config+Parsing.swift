@@ -93,7 +93,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
-                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "sync",
+                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "sync", "templates",
             ])
         if let v = fields["target"] { config.target = try string(v, "target") }
         // The target's default protection follows the target unless set explicitly.
@@ -128,6 +128,7 @@ struct ConfigReader {
             let s = try object(v, "sync", allowed: ["remote"])
             if let x = s["remote"] { config.syncRemote = try string(x, "sync.remote") }
         }
+        if let v = fields["templates"] { config.templates = try readTemplates(v) }
     }
 
     func readApprovals(_ value: JSONValue, into approvals: inout Config.Approvals) throws {

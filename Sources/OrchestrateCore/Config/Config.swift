@@ -80,6 +80,8 @@ public struct Config: Sendable, Equatable {
     /// The remote `approve`, `merge` and `reject` publish the ledger to (`sync.remote`); nil:
     /// the ledger stays local until `git orchestrate sync`.
     public var syncRemote: String? = nil
+    /// Named task blueprints (`add --template`), by name.
+    public var templates: [String: TaskTemplate] = [:]
 
     /// The defaults for a repository whose main work tree folder is named `repoName`.
     public init(target: String, repoName: String) {

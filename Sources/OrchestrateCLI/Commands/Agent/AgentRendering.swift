@@ -3,19 +3,6 @@ import OrchestrateCore
 import OrchestrateModel
 
 extension RunRecord {
-    /// A run as JSON: `attempt`, `outcome`, `exitStatus`, `signal`, `pid`, times, `log`, `detail`.
-    var json: JSONValue {
-        [
-            "task": .string(task.rawValue), "attempt": .int(Int64(attempt)),
-            "command": .array(command.map(JSONValue.string)), "pid": pid.map { .int(Int64($0)) } ?? .null,
-            "supervisorPid": supervisorPid.map { .int(Int64($0)) } ?? .null,
-            "startedAt": .string(Timestamp.format(startedAt)), "heartbeatAt": .string(Timestamp.format(heartbeatAt)),
-            "endedAt": .optional(endedAt.map(Timestamp.format)), "outcome": .optional(outcome?.rawValue),
-            "exitStatus": exitStatus.map { .int(Int64($0)) } ?? .null, "signal": signal.map { .int(Int64($0)) } ?? .null,
-            "log": .optional(logPath), "detail": (try? JSONValue.parse(detail)) ?? .object([:]),
-        ]
-    }
-
     /// One line for tables: `attempt 2  failed (exit 3)  12.5s`.
     var line: String {
         var parts = ["attempt \(attempt)", Orchestrator.describe(self), Timestamp.format(startedAt)]
@@ -26,18 +13,6 @@ extension RunRecord {
 }
 
 extension RunResult {
-    /// The run plus what happened to the task, as JSON.
-    var json: JSONValue {
-        guard case .object(var fields) = run.json else { return run.json }
-        fields["taskState"] = .string(taskState.rawValue)
-        fields["submitted"] = .bool(submitted)
-        fields["submitProblem"] = .optional(submitProblem)
-        fields["commitsAhead"] = .int(Int64(commitsAhead))
-        fields["uncommitted"] = .array(uncommitted.map(JSONValue.string))
-        fields["keptRef"] = .optional(keptRef)
-        return .object(fields)
-    }
-
     /// One sentence: the outcome and what it did to the task.
     var summary: String {
         let id = run.task
@@ -80,20 +55,6 @@ enum Duration {
         if s < 60 { return "\(s)s" }
         if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
         return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
-    }
-}
-
-extension RunRecord {
-    /// A run in progress, for `status`: the run plus `heartbeatAgeSeconds`.
-    func agentJSON(now: Date) -> JSONValue {
-        guard case .object(var fields) = json else { return json }
-        fields["heartbeatAgeSeconds"] = .int(Int64(max(0, now.timeIntervalSince(heartbeatAt)).rounded()))
-        fields["elapsedSeconds"] = .int(Int64(max(0, now.timeIntervalSince(startedAt)).rounded()))
-        fields["stalled"] = .bool(stalledAt != nil)
-        fields["stalledAt"] = Evidence.time(stalledAt)
-        fields["lastActivityAt"] = Evidence.time(lastActivityAt)
-        fields["lastActivityAgeSeconds"] = Evidence.age(lastActivityAt, now: now)
-        return .object(fields)
     }
 }
 

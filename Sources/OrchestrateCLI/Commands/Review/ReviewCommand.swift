@@ -25,33 +25,6 @@ struct ReviewCommand: ParsableCommand {
 }
 
 extension ReviewReport {
-    var json: JSONValue {
-        var fields: [String: JSONValue] = [
-            "id": .string(task.id.rawValue), "title": .string(task.title), "state": .string(task.state.rawValue),
-            "branch": .string(task.branch), "base": .string(base), "head": .string(head),
-            "submittedHead": .optional(task.submittedHead), "feedback": .optional(task.feedback),
-            "commits": .array(commits.map { c in
-                ["oid": .string(c.oid), "author": .string(c.author), "date": .string(Timestamp.format(c.date)),
-                 "summary": .string(c.summary)]
-            }),
-            "files": .array(files.map { f in
-                ["path": .string(f.path), "oldPath": .optional(f.oldPath), "status": .string(f.status),
-                 "insertions": .int(Int64(f.insertions)), "deletions": .int(Int64(f.deletions)),
-                 "binary": .bool(f.isBinary)]
-            }),
-            "approvals": .array(approvals.map(\.json)),
-            "earlierApprovals": .array(earlierApprovals.map(\.json)),
-            "approvalsRequired": .int(Int64(approvalsRequired)),
-            "untrustedApprovals": .array(untrustedApprovals.map(\.json)),
-            "approvalVoided": .bool(approvalVoided),
-            "voided": .array(voided.map(\.json)),
-            "conflicts": .array(conflicts.map(\.json)),
-            "checks": .array(checks.map(\.json)),
-        ]
-        if let patch { fields["patch"] = .string(patch) }
-        return .object(fields)
-    }
-
     var text: String {
         var lines = [
             "task \(task.id): \(task.title)",
@@ -86,14 +59,5 @@ extension ReviewReport {
         for check in checks { lines.append("check failed at \(Short.oid(check.oid)): \(check.detail)") }
         if let patch { lines.append("\n" + patch) }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension ApprovalRecord {
-    var json: JSONValue {
-        [
-            "oid": .string(oid), "approver": .string(approver), "tree": .string(tree), "patchId": .string(patchId),
-            "base": .string(base), "time": .string(Timestamp.format(time)), "comment": .optional(comment),
-        ]
     }
 }
