@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        // Imported by name beside the SDK (which depends on them), so declared, at the SDK's versions.
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +40,10 @@ let package = Package(
         // The MCP server lives in its own target so the SDK (and swift-nio under it) never leaks into Core.
         .target(
             name: "OrchestrateMCP",
-            dependencies: ["OrchestrateCore", "OrchestrateModel", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: [
+                "OrchestrateCore", "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "OrchestrateCLI",
@@ -57,6 +63,7 @@ let package = Package(
             dependencies: [
                 "OrchestrateTestSupport", "OrchestrateCore", "OrchestrateGit", "OrchestrateStore",
                 "OrchestrateModel", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["MCP/mcp_client.py"]
         ),

@@ -33,11 +33,15 @@ public final class Orchestrator {
     /// Opens an initialised repository from its handle.
     static func open(_ context: Context, repository: Repository) throws -> Orchestrator {
         let paths = try RepositoryPaths(repository)
-        guard FileManager.default.fileExists(atPath: paths.database) else {
+        var status = stat()
+        guard stat(paths.database, &status) == 0 else {
+            // A missing database is "not initialised" only when git holds no trace of tasks.
+            try refuseLostDatabase(paths: paths, config: try loadConfig(paths: paths), command: "this command")
             throw OrchestrateError.badInput(
                 "git-orchestrate is not initialised in \(paths.mainWorktree); run `git orchestrate init` first")
         }
         let config = try loadConfig(paths: paths)
+        if status.st_size == 0 { try refuseLostDatabase(paths: paths, config: config, command: "this command") }
         let store = try Store(path: paths.database, clock: context.clock)
         return Orchestrator(context: context, repository: repository, paths: paths, config: config, store: store)
     }
@@ -97,11 +101,7 @@ public final class Orchestrator {
 
     /// The folder that holds the task worktrees (`worktreeRoot`, resolved against the main
     /// work tree).
-    public var worktreeRootPath: String {
-        let root = config.worktreeRoot.hasPrefix("/")
-            ? config.worktreeRoot : paths.mainWorktree + "/" + config.worktreeRoot
-        return URL(fileURLWithPath: root).standardizedFileURL.path
-    }
+    public var worktreeRootPath: String { Orchestrator.resolveWorktreeRoot(config, mainWorktree: paths.mainWorktree) }
 
     /// Where the task's worktree goes.
     public func worktreePath(for id: TaskID) -> String { worktreeRootPath + "/" + id.rawValue }

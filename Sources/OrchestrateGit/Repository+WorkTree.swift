@@ -135,4 +135,10 @@ extension Repository {
         // libgit2 1.5.1): a second, forced checkout of HEAD removes them.
         try check("git_checkout_head", git_checkout_head(handle, &checkout))
     }
+
+    /// Points HEAD of this work tree at local branch `name` (short), which must exist; the
+    /// index and files are left as they are.
+    public func attachHead(toBranch name: String) throws {
+        try check("git_repository_set_head", git_repository_set_head(handle, "refs/heads/" + name))
+    }
 }

@@ -16,7 +16,59 @@ public struct WorktreeInfo: Sendable, Equatable {
 extension Repository {
     /// Adds a linked worktree named `name` at `path`, checking out the existing local branch
     /// `branch` (short name). libgit2 refuses names with `/` and branches checked out elsewhere.
+    ///
+    /// libgit2 1.5.1 counts any failure to read another worktree's HEAD as "the branch is checked
+    /// out there" (its per-worktree callback's error is taken for a match), which happens while
+    /// another process creates or removes a worktree: `next` racing `next` failed with
+    /// "reference is already checked out" for branches made a moment before. When no HEAD file
+    /// names the branch, that refusal is spurious: what the attempt left is cleared and it is
+    /// tried again.
     public func addWorktree(name: String, path: String, branch: String) throws {
+        // libgit2 creates `<common dir>/worktrees` exclusively when it is missing: two processes
+        // adding the first worktrees at once made one fail with "directory exists". Made here,
+        // tolerantly, first.
+        try? FileManager.default.createDirectory(atPath: commonDir + "/worktrees", withIntermediateDirectories: true)
+        var attempt = 0
+        while true {
+            do {
+                return try addWorktreeOnce(name: name, path: path, branch: branch)
+            } catch let error as GitError where error.message.contains("already checked out") && attempt < 10 {
+                guard !headFilesName(branch: "refs/heads/" + branch) else { throw error }
+                attempt += 1
+                clearFailedAdd(name: name, path: path)
+                usleep(UInt32.random(in: 10_000...50_000) * UInt32(min(attempt, 4)))
+            }
+        }
+    }
+
+    /// Whether the HEAD file of the main work tree or of any linked worktree names `ref`, read
+    /// as plain files (what git itself consults).
+    func headFilesName(branch ref: String) -> Bool {
+        let fm = FileManager.default
+        var heads = [commonDir + "/HEAD"]
+        if let names = try? fm.contentsOfDirectory(atPath: commonDir + "/worktrees") {
+            heads += names.map { commonDir + "/worktrees/\($0)/HEAD" }
+        }
+        return heads.contains { head in
+            guard let data = fm.contents(atPath: head) else { return false }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "ref: " + ref
+        }
+    }
+
+    /// Removes what a refused `git_worktree_add` left: its admin folder (which has no HEAD yet)
+    /// and the work tree folder, when that holds nothing but the `.git` file it wrote.
+    func clearFailedAdd(name: String, path: String) {
+        let fm = FileManager.default
+        let admin = commonDir + "/worktrees/" + name
+        if fm.fileExists(atPath: admin), !fm.fileExists(atPath: admin + "/HEAD") {
+            try? fm.removeItem(atPath: admin)
+        }
+        if let entries = try? fm.contentsOfDirectory(atPath: path), entries.allSatisfy({ $0 == ".git" }) {
+            try? fm.removeItem(atPath: path)
+        }
+    }
+
+    private func addWorktreeOnce(name: String, path: String, branch: String) throws {
         var branchRef: OpaquePointer?
         try check(
             "git_branch_lookup", git_branch_lookup(&branchRef, handle, branch, GIT_BRANCH_LOCAL))

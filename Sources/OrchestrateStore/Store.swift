@@ -123,6 +123,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case newerSchema(path: String)
     /// A constraint of the schema refused the change.
     case constraint(String)
+    /// The file is damaged or is not a database at all (SQLITE_CORRUPT, SQLITE_NOTADB).
+    case damaged(message: String, path: String)
     /// Any other SQLite failure.
     case sqlite(code: Int32, message: String, path: String)
 
@@ -130,6 +132,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
         case .SQLITE_CONSTRAINT: self = .constraint(error.message ?? "\(error)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .damaged(message: error.message ?? "\(error)", path: path)
         default:
             self = .sqlite(
                 code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)",
@@ -145,6 +148,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "the state database \(path) was written by a newer git-orchestrate; upgrade git-orchestrate to use it"
         case .constraint(let message):
             return "the state database refused the change (\(message))"
+        case .damaged(let message, let path):
+            return "the state database \(path) is damaged (\(message)); run `git orchestrate doctor` to see what is damaged and how to recover it"
         case .sqlite(_, let message, let path):
             return "the state database \(path) failed: \(message); run `git orchestrate doctor`"
         }

@@ -15,7 +15,7 @@ struct CancelCommand: ParsableCommand {
     func run() throws {
         let report = try Live.orchestrator().cancelTask(id, reason: reason)
         if let kept = report.kept {
-            Live.err("kept the work of \(report.task.id) at \(kept.ref)\(kept.includesUncommitted ? " (uncommitted changes included)" : ""); get it back with `git switch -c <branch> \(kept.ref)`")
+            Live.err("kept the work of \(report.task.id) at \(kept.ref)\(kept.includesUncommitted ? " (uncommitted changes included)" : "")\(kept.foundNote); get it back with `git switch -c <branch> \(kept.ref)`")
         }
         if !report.waitingDependents.isEmpty {
             Live.err("note: \(Short.list(report.waitingDependents)) depend on \(report.task.id) and will wait until it is cancelled or requeued too")

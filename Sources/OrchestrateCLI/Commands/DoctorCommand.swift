@@ -14,9 +14,9 @@ struct DoctorCommand: ParsableCommand {
     @OptionGroup var format: FormatOption
 
     func run() throws {
-        let (orchestrator, rebuilt) = try Orchestrator.openForDoctor(Live.context, repair: repair)
-        let findings = rebuilt + (try orchestrator.doctor(repair: repair))
-        let healthy = !findings.contains(where: { $0.severity == .problem && !$0.repaired })
+        let findings = try Orchestrator.doctor(Live.context, repair: repair)
+        let left = findings.filter { $0.severity == .problem && !$0.repaired }
+        let healthy = left.isEmpty
         switch format.format {
         case .json:
             Live.json([
@@ -30,6 +30,9 @@ struct DoctorCommand: ParsableCommand {
             for finding in findings {
                 let mark = finding.repaired ? "repaired" : finding.severity.rawValue
                 Live.out("\(mark): \(finding.message)")
+            }
+            if repair && !left.isEmpty {
+                Live.out("left: \(left.count) problem\(left.count == 1 ? "" : "s") that --repair cannot fix safely (above); follow the advice given for each")
             }
         }
         if !healthy { throw ExitCode(1) }

@@ -13,8 +13,11 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not install the git hooks.")
     var noHooks = false
 
+    @Flag(name: .long, help: "Start an empty state database even though git still has task branches or refs (after losing the database, with no backup).")
+    var newDatabase = false
+
     func run() throws {
-        let orchestrator = try Orchestrator.initialize(Live.context, target: target)
+        let orchestrator = try Orchestrator.initialize(Live.context, target: target, newDatabase: newDatabase)
         if !noHooks { try orchestrator.installHooks() }
         Live.out("Initialized git-orchestrate in \(orchestrator.paths.mainWorktree) (target \(orchestrator.config.target), state \(orchestrator.paths.stateDir))")
     }

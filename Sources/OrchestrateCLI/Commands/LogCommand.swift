@@ -20,7 +20,7 @@ struct LogCommand: ParsableCommand {
         let events = try Live.orchestrator().auditLog(task: task, since: since, limit: limit)
         switch output.format {
         case .json: Live.json(.array(events.map(\.json)))
-        case .table: Live.out(events.map(\.line).joined(separator: "\n"))
+        case .table: Live.out(events.map { TerminalText.escape($0.line) }.joined(separator: "\n"))
         }
     }
 }

@@ -33,17 +33,18 @@ struct ShowCommand: ParsableCommand {
             if let claimed = t.claimedBy { lines.append("claimed by: \(claimed)") }
             if let feedback = t.feedback { lines.append("feedback:   \(feedback)") }
             lines += Evidence.showLines(detail, now: Live.context.now())
-            if let description = t.description { lines.append("\n" + description) }
+            lines = lines.map { TerminalText.escape($0) }
+            if let description = t.description { lines.append("\n" + TerminalText.escape(description, keepingNewlines: true)) }
             if !detail.keptWork.isEmpty {
                 lines.append("\nkept work (restore with `git orchestrate restore \(t.id)` or from the ref):")
                 lines += detail.keptWork.map { "  \($0)" }
             }
             if !detail.runs.isEmpty {
                 lines.append("\nruns:")
-                lines += detail.runs.map { "  " + $0.line }
+                lines += detail.runs.map { "  " + TerminalText.escape($0.line) }
             }
             lines.append("\nhistory:")
-            lines += detail.history.map { "  " + $0.line }
+            lines += detail.history.map { "  " + TerminalText.escape($0.line) }
             Live.out(lines.joined(separator: "\n"))
         }
     }

@@ -5,7 +5,8 @@ struct Table {
 
     init(_ header: String...) { self.header = header }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    /// Adds a row; control characters in its cells are escaped (`TerminalText`).
+    mutating func add(_ cells: String...) { rows.append(cells.map { TerminalText.escape($0) }) }
 
     var text: String {
         let all = [header] + rows

@@ -24,3 +24,8 @@ extension AuditEvent {
         return parts.joined(separator: "  ")
     }
 }
+
+extension KeptWork {
+    /// Where the commits were found when the task's branch was gone, for the "kept" message.
+    var foundNote: String { foundIn == "branch" ? "" : " (found in the \(foundIn): its branch was gone)" }
+}

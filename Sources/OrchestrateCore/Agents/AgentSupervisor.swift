@@ -74,6 +74,7 @@ final class AgentSupervisor {
         self.observer = observer
         lastHeartbeat = orchestrator.context.now()
         InterruptSignals.install()
+        Subreaper.become()
     }
 
     /// Gives the signals back; call when done.
@@ -95,8 +96,10 @@ final class AgentSupervisor {
             orchestrator.appendToLog(
                 invocation.logPath,
                 "[git-orchestrate] attempt \(run.attempt) of \(id) started \(Timestamp.format(orchestrator.context.now())) in \(invocation.directory): \(JSONValue.array(invocation.argv.map(JSONValue.string)).canonicalText)")
+            var environment = invocation.environment
+            environment[Subreaper.runVariable] = Subreaper.mark(ofRun: run.id)
             let spawned = try ChildProcess.spawn(
-                invocation.argv, directory: invocation.directory, environment: invocation.environment,
+                invocation.argv, directory: invocation.directory, environment: environment,
                 logPath: invocation.logPath)
             child = spawned
             let identity = ProcessIdentity(pid: spawned.pid, startTime: ProcessIdentity.startTime(of: spawned.pid))
@@ -123,6 +126,7 @@ final class AgentSupervisor {
         var results: [RunResult] = []
         var remaining: [Active] = []
         for var agent in active {
+            if let log = agent.run.logPath { AgentLogCap.enforce(log, maxBytes: orchestrator.config.agent.maxLogBytes) }
             advance(&agent, now: now)
             if agent.termination != nil && isDrained(agent, now: now) {
                 if let result = conclude(agent) { results.append(result) }
@@ -185,26 +189,36 @@ final class AgentSupervisor {
                 agent.termination = termination
                 // The run's processes do not outlive it: what the agent left behind in its
                 // group is asked to stop, then killed after the grace period.
-                if !ProcessGroup.liveMembers(pgid).isEmpty {
+                // So are descendants that left the group (setsid): found by the run's mark.
+                let strays = Subreaper.strays(ofRun: agent.run.id, exceptGroup: pgid)
+                if !ProcessGroup.liveMembers(pgid).isEmpty || !strays.isEmpty {
                     agent.child.signalGroup(agent.killSent ? SIGKILL : SIGTERM)
+                    for pid in strays { kill(pid, agent.killSent ? SIGKILL : SIGTERM) }
                     agent.drainDeadline = now.addingTimeInterval(AgentSupervisor.graceSeconds)
                 }
             }
         } else if let drain = agent.drainDeadline, now >= drain, !agent.killSent {
             agent.killSent = true
             agent.child.signalGroup(SIGKILL)
+            for pid in Subreaper.strays(ofRun: agent.run.id, exceptGroup: pgid) { kill(pid, SIGKILL) }
         }
     }
 
     private func isDrained(_ agent: Active, now: Date) -> Bool {
         guard let drain = agent.drainDeadline else { return true }
-        if ProcessGroup.liveMembers(agent.child.pid).isEmpty { return true }
+        Subreaper.reapOrphans(except: Set(active.map(\.child.pid)))
+        if ProcessGroup.liveMembers(agent.child.pid).isEmpty
+            && Subreaper.strays(ofRun: agent.run.id, exceptGroup: agent.child.pid).isEmpty
+        {
+            return true
+        }
         // Killed processes that stay (uninterruptible sleep) do not hold the run open forever.
         return agent.killSent && now.timeIntervalSince(drain) >= 1
     }
 
     private func conclude(_ agent: Active) -> RunResult? {
         guard let termination = agent.termination else { return nil }
+        if let log = agent.run.logPath { AgentLogCap.enforce(log, maxBytes: orchestrator.config.agent.maxLogBytes) }
         let current = (try? orchestrator.store.read { try $0.task(agent.task.id) }) ?? agent.task
         let ending = orchestrator.classify(termination, stoppedFor: agent.stopReason, task: current)
         do {

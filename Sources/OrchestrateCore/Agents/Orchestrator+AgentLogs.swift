@@ -25,6 +25,8 @@ extension Orchestrator {
         func drain() {
             guard let handle = FileHandle(forReadingAtPath: path) else { return }
             defer { try? handle.close() }
+            // The supervisor cut the log back (agent.maxLogBytes): follow on from its start.
+            if let size = try? handle.seekToEnd(), size < offset { offset = 0 }
             try? handle.seek(toOffset: offset)
             while let chunk = try? handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
                 offset += UInt64(chunk.count)

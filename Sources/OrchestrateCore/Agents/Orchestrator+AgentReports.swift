@@ -9,6 +9,7 @@ extension Orchestrator {
     @discardableResult
     public func reportProgress(_ idText: String, message: String) throws -> AuditEvent {
         let id = try parseID(idText)
+        try TextInput.refuseNUL(message, "the progress report of \(id)")
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
             throw OrchestrateError.badInput("a progress report needs a non-empty message for task \(id)")

@@ -96,6 +96,7 @@ extension Orchestrator {
     /// when the task has no run in progress.
     public func recordHeartbeat(_ idText: String, progress: String? = nil) throws -> RunRecord {
         let id = try parseID(idText)
+        try TextInput.refuseNUL(progress, "the --progress message of \(id)")
         let message = progress?.trimmingCharacters(in: .whitespacesAndNewlines)
         if message?.isEmpty == true {
             throw OrchestrateError.badInput("--progress needs a message saying what \(id)'s agent did; nothing was recorded")

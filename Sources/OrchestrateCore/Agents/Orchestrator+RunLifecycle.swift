@@ -72,6 +72,13 @@ extension Orchestrator {
         var ending: RunEnding
         switch termination {
         case .exited(let code):
+            // An agent that committed and then deleted its branch still did work: the branch
+            // is put back where its worktree's HEAD or reflog says the work ended.
+            if code == 0, commitsAhead(of: task) == 0, let restored = try? restoreLostBranch(of: task) {
+                let note = "[git-orchestrate] the branch \(task.branch) of \(task.id) had been deleted; restored it at \(restored.tip.short()) (found in the \(restored.source))"
+                context.err("warning: " + note.dropFirst("[git-orchestrate] ".count))
+                if let log = try? store.read({ try $0.openRuns() }).first(where: { $0.task == task.id })?.logPath { appendToLog(log, note) }
+            }
             ending = RunEnding(outcome: code == 0 ? (commitsAhead(of: task) > 0 ? .completed : .noChanges) : .failed, exitStatus: code)
         case .signaled(let signal):
             ending = RunEnding(outcome: .crashed, signal: signal)

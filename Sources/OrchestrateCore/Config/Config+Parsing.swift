@@ -160,7 +160,7 @@ struct ConfigReader {
             value, "agent",
             allowed: [
                 "command", "env", "heartbeatSeconds", "timeoutSeconds", "maxConcurrent", "maxAttempts",
-                "autoSubmit", "setup", "stallSeconds", "onStall",
+                "autoSubmit", "setup", "stallSeconds", "onStall", "maxLogBytes",
             ])
         if let x = a["command"] { agent.command = try argv(x, "agent.command") }
         if let x = a["env"] {
@@ -174,6 +174,7 @@ struct ConfigReader {
         if let x = a["maxConcurrent"] { agent.maxConcurrent = try int(x, "agent.maxConcurrent", min: 1) }
         if let x = a["maxAttempts"] { agent.maxAttempts = try int(x, "agent.maxAttempts", min: 1) }
         if let x = a["autoSubmit"] { agent.autoSubmit = try bool(x, "agent.autoSubmit") }
+        if let x = a["maxLogBytes"] { agent.maxLogBytes = try int(x, "agent.maxLogBytes", min: 4096) }
         if let x = a["stallSeconds"] { agent.stallSeconds = try int(x, "agent.stallSeconds", min: 1) }
         if let x = a["onStall"] { agent.onStall = try choice(x, "agent.onStall") }
         if let x = a["setup"] {

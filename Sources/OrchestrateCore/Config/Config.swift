@@ -56,6 +56,8 @@ public struct Config: Sendable, Equatable {
         /// live agent counts as stalled; nil: never.
         public var stallSeconds: Int? = nil
         public var onStall: OnStall = .report
+        /// An agent log growing past this is cut back to its most recent part (the tail).
+        public var maxLogBytes = 4_194_304
     }
 
     /// The branch work lands on; nil in the file means the branch checked out in the main

@@ -44,7 +44,7 @@ extension Orchestrator {
         findings += try doctorRuns()
         findings += try doctorWorktrees(repair: repair)
         findings += try doctorMergeJournal(repair: repair)
-        findings += try doctorLedger()
+        findings += try doctorLedger(repair: repair)
         return findings
     }
 
@@ -57,9 +57,12 @@ extension Orchestrator {
         let worktrees = try mainRepository.worktrees()
         let byName = Dictionary(worktrees.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var known = Set<String>()
+        // Every branch in one pass over the refs: a look-up per task read the refs again each
+        // time (100,000 tasks took minutes).
+        let branchHeads = try mainRepository.referenceTargets(under: "refs/heads/")
         for task in tasks {
             known.insert(task.id.rawValue)
-            let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)")
+            let branchHead = branchHeads["refs/heads/\(task.branch)"]
             if task.state.isInFlight {
                 guard let path = task.worktree else {
                     if task.state == .running && branchHead == nil {
@@ -103,9 +106,10 @@ extension Orchestrator {
                 severity: .warning,
                 message: "the worktree \(entry.path) (\(entry.name)) is not a task git-orchestrate knows; remove it with `git worktree remove \(entry.path)` if it is not needed"))
         }
+        let taskBranches = Set(tasks.map(\.branch))
         for branch in try mainRepository.references(matching: "refs/heads/\(config.branchPrefix)*") {
             let short = String(branch.name.dropFirst("refs/heads/".count))
-            if !tasks.contains(where: { $0.branch == short }) {
+            if !taskBranches.contains(short) {
                 findings.append(DoctorFinding(
                     severity: .warning,
                     message: "the branch \(short) matches the task prefix but belongs to no task; rename or delete it if it is not needed"))

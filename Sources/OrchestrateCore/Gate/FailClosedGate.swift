@@ -21,7 +21,7 @@ extension HookRunner {
             guard config.protectedBranches.contains(where: { Glob.matches($0, branch) }) else { continue }
             refused = true
             context.err(
-                "error: push to \(remote.isEmpty ? "the remote" : remote) \(update.remoteRef) refused: the git-orchestrate database \(paths.database) is missing, so approvals cannot be checked; run `git orchestrate doctor --repair` to rebuild it from the ledger, then push again")
+                "error: push to \(remote.isEmpty ? "the remote" : remote) \(update.remoteRef) refused: the git-orchestrate database \(paths.database) is missing, so approvals cannot be checked; run `git orchestrate doctor`, then `git orchestrate init --new-database` to rebuild it from the ledger, and push again")
         }
         return refused ? 1 : 0
     }

@@ -62,6 +62,11 @@ public enum HookRunner {
     }
 
     static func orchestrator(_ context: Context, _ session: Session) throws -> Orchestrator {
+        // A 0-byte database is not filled with empty tables by a commit while tasks existed.
+        var status = stat()
+        if stat(session.paths.database, &status) == 0, status.st_size == 0 {
+            try Orchestrator.refuseLostDatabase(paths: session.paths, config: session.config, command: "the hook")
+        }
         // A hook makes a few accesses one after the other: one connection is enough.
         let store = try Store(path: session.paths.database, clock: context.clock, leaveLogOnClose: true)
         return Orchestrator(

@@ -14,10 +14,16 @@ extension Orchestrator {
         }
     }
 
-    /// Recomputes the audit hash chain and checks it against the anchors in the ledger.
+    /// Recomputes the audit hash chain — after SQLite's own integrity check of the file: rows
+    /// on a damaged page can read back as if intact, or not at all.
     public func verifyAudit() throws -> AuditVerification {
+        if case .damaged(let messages) = Store.inspect(path: store.path) {
+            throw OrchestrateError.failed(
+                "the state database \(store.path) is damaged (SQLite's integrity check: \(messages.first ?? "failed")), so its audit trail cannot be trusted; run `git orchestrate doctor` for how to recover it")
+        }
         let chain = try store.read { try $0.verifyAuditChain() }
         guard chain.isIntact else { return chain }
+        // Then against the anchors in the ledger (truncation, deletion, re-chaining).
         return try verifyAuditAnchors(chain)
     }
 }

@@ -26,6 +26,8 @@ extension Orchestrator {
     /// of base..head is cleared for the pre-push gate — all in one transaction.
     public func approveTask(_ idText: String, by: String?, comment: String?) throws -> ApprovalOutcome {
         let id = try parseID(idText)
+        try TextInput.refuseNUL(comment, "the --comment on approving \(id)")
+        try TextInput.refuseNUL(by, "the --by identity approving \(id)")
         let named = PersonIdentity(by ?? actor)
         guard !named.text.isEmpty else {
             throw OrchestrateError.badInput("--by needs an identity such as \"Rita Reviewer <rita@example.com>\"")

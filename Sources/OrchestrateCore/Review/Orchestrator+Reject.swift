@@ -23,6 +23,7 @@ extension Orchestrator {
     public func rejectTask(_ idText: String, reason: String, requeue: Bool, cascade: Bool) throws -> RejectReport {
         let id = try parseID(idText)
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TextInput.refuseNUL(reason, "the --reason for rejecting \(id)")
         guard !why.isEmpty else {
             throw OrchestrateError.badInput("--reason must say why \(id) is rejected; it is kept for the next attempt")
         }
@@ -94,6 +95,17 @@ extension Orchestrator {
     /// (ignored files stay). The work must already be kept.
     func resetWorkspace(of task: TaskRecord, to base: ObjectID, keptAt kept: KeptWork?) throws {
         let branchRef = "refs/heads/\(task.branch)"
+        // A branch deleted under the task (its work found and kept from the worktree's HEAD or
+        // reflog) is made again at the base, and a detached worktree put back on it.
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+            try mainRepository.referenceTarget(branchRef) == nil
+        {
+            try mainRepository.createBranch(task.branch, at: base)
+            let onBranch = Repository.checkedOutBranch(atWorktree: worktree)
+            if onBranch == nil || onBranch == "HEAD" || onBranch == task.branch {
+                try Repository.open(at: worktree).attachHead(toBranch: task.branch)
+            }
+        }
         if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
             Repository.checkedOutBranch(atWorktree: worktree) == task.branch
         {

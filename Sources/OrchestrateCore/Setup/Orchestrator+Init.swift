@@ -15,7 +15,9 @@ public struct InitReport: Sendable {
 extension Orchestrator {
     /// Idempotent set-up: writes the config if absent (never overwrites), creates the state
     /// folder and database. Hooks are installed by the caller (they need the open orchestrator).
-    public static func initialize(_ context: Context, target requestedTarget: String?) throws -> Orchestrator {
+    /// `newDatabase` allows starting an empty database where one is missing or empty although
+    /// git still has task branches or refs (otherwise refused: that would drop their record).
+    public static func initialize(_ context: Context, target requestedTarget: String?, newDatabase: Bool = false) throws -> Orchestrator {
         let repository = try discoverRepository()
         let paths = try RepositoryPaths(repository)
         let main = try Repository.open(at: paths.mainWorktree)
@@ -54,7 +56,12 @@ extension Orchestrator {
             try writeNewConfig(at: paths.config, target: target)
         }
 
-        let createdDatabase = !fileManager.fileExists(atPath: paths.database)
+        if !newDatabase {
+            try refuseLostDatabase(paths: paths, config: try loadConfig(paths: paths), command: "`git orchestrate init`")
+        } else {
+            try setAsideUnsoundDatabase(paths: paths, context: context)
+        }
+        let createdDatabase = !fileManager.fileExists(atPath: paths.database) || Store.inspect(path: paths.database) == .empty
         try fileManager.createDirectory(atPath: paths.logsDir, withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: paths.locksDir, withIntermediateDirectories: true)
         let config = try loadConfig(paths: paths)
@@ -130,6 +137,22 @@ extension Orchestrator {
         defer { unlink(temporary) }
         if link(temporary, path) != 0 && errno != EEXIST {
             throw OrchestrateError.failed("could not write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+extension Orchestrator {
+    /// For `init --new-database`: a database that is not sound (empty, unreadable, damaged) is
+    /// renamed, never deleted, with its write-ahead log, so that a new one can take its place.
+    static func setAsideUnsoundDatabase(paths: RepositoryPaths, context: Context) throws {
+        switch Store.inspect(path: paths.database) {
+        case .missing, .sound: return
+        case .empty, .unreadable, .damaged:
+            let aside = paths.database + ".replaced-\(Int(context.now().timeIntervalSince1970))"
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: paths.database + suffix) {
+                try FileManager.default.moveItem(atPath: paths.database + suffix, toPath: aside + suffix)
+            }
+            context.err("note: moved the old state database aside to \(aside); a new, empty one takes its place")
         }
     }
 }

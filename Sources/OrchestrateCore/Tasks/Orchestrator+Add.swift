@@ -30,6 +30,9 @@ extension Orchestrator {
     /// dependency or a cycle leaves the database as it was.
     public func addTask(_ request: NewTask) throws -> TaskRecord {
         let title = request.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        try TextInput.refuseNUL(request.title, "the title of the new task")
+        try TextInput.refuseNUL(request.description, "the description of the new task")
+        for path in request.paths { try TextInput.refuseNUL(path, "the --paths glob \(path.debugDescription)") }
         guard !title.isEmpty else { throw OrchestrateError.badInput("a task needs a title; pass it as the first argument") }
         let explicitID = try request.id.map(parseID)
         let dependencies = try request.dependsOn.map(parseID)

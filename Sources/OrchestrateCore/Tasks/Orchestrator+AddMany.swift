@@ -34,6 +34,11 @@ extension Orchestrator {
     /// Entries without an id get the next default ids, in file order.
     public func addTasks(_ entries: [TaskFileEntry]) throws -> [TaskRecord] {
         let requests = try entries.map { try (entry: $0, task: resolve($0)) }
+        for (entry, task) in requests {
+            try TextInput.refuseNUL(task.title, "\(entry.label), field title,")
+            try TextInput.refuseNUL(task.description, "\(entry.label), field description,")
+            for path in task.paths { try TextInput.refuseNUL(path, "\(entry.label), field paths,") }
+        }
         var explicit: [TaskID: String] = [:]
         for (entry, task) in requests {
             guard let text = task.id else { continue }

@@ -16,6 +16,7 @@ extension Orchestrator {
     /// `refs/orchestrate/rejected/<id>/<n>`, then removes its worktree and branch.
     public func cancelTask(_ idText: String, reason: String?) throws -> CancelReport {
         let id = try parseID(idText)
+        try TextInput.refuseNUL(reason, "the reason for cancelling \(id)")
         let task = try store.read { try requireTask(id, in: $0) }
         if task.state == .merged {
             throw OrchestrateError.badInput(

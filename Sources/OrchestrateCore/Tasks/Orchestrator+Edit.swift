@@ -37,6 +37,9 @@ extension Orchestrator {
     /// its title or description changes, so a restarted agent reads the new text.
     public func editTask(_ idText: String, _ edit: TaskEdit) throws -> TaskRecord {
         let id = try parseID(idText)
+        try TextInput.refuseNUL(edit.title, "the new title of \(id)")
+        try TextInput.refuseNUL(edit.description, "the new description of \(id)")
+        for path in edit.paths ?? [] { try TextInput.refuseNUL(path, "the --paths glob \(path.debugDescription) of \(id)") }
         guard !edit.isEmpty else {
             throw OrchestrateError.badInput(
                 "nothing to change for task \(id); pass --title, --description, --priority, --depends-on, --no-depends-on or --paths")

@@ -128,6 +128,13 @@ extension Orchestrator {
                     current.claimedBy = nil
                     current.worktree = nil
                     try tx.updateTask(current)
+                    // A claim given back says so: a later `claimed` event for the task is a
+                    // new claim, not a duplicate.
+                    if let claimedBy {
+                        try tx.appendAudit(NewAuditEvent(
+                            kind: .requeued, task: id, actor: actor,
+                            detail: ["claimedBy": .string(claimedBy), "why": .string("could not start: \(error)")]))
+                    }
                 }
             }
             if let error = error as? GitError {

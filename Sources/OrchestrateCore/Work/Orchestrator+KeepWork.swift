@@ -10,6 +10,9 @@ public struct KeptWork: Sendable, Equatable {
     public var oid: ObjectID
     /// Whether uncommitted changes (untracked files included) were recorded as a commit.
     public var includesUncommitted: Bool
+    /// Where the commits were found: `branch`, `worktree HEAD` or `worktree reflog` (the
+    /// branch was gone).
+    public var foundIn: String = "branch"
 }
 
 extension Orchestrator {
@@ -19,14 +22,20 @@ extension Orchestrator {
     /// Keeps everything of the task's work — its commits and any uncommitted changes,
     /// untracked files included, as one more commit — under the next free
     /// `refs/orchestrate/rejected/<id>/<n>`. Returns nil when there is nothing beyond the base.
-    /// Touches neither the work tree nor the index.
+    /// Touches neither the work tree nor the index. When the branch is gone (deleted by hand or
+    /// by the agent), the commits are found through the worktree's HEAD or its reflog.
     public func keepWork(of task: TaskRecord, reason: String) throws -> KeptWork? {
-        let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)")
-        var tip = branchHead
+        var found: (tip: ObjectID, source: String)?
+        if let head = try mainRepository.referenceTarget("refs/heads/\(task.branch)") {
+            found = (head, "branch")
+        } else {
+            found = try lostWorkTip(of: task)
+        }
+        var tip = found?.tip
         var includesUncommitted = false
         if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
             let work = try Repository.open(at: worktree)
-            if let parent = try work.referenceTarget("HEAD") {
+            if let parent = try work.referenceTarget("HEAD") ?? tip {
                 let signature = work.defaultSignature(environment: context.environment, now: context.now())
                     ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())
                 if let snapshot = try work.snapshotWorkTree(
@@ -45,7 +54,34 @@ extension Orchestrator {
         if let base = task.base, tip.hex == base { return nil }
         let ref = try nextKeptWorkRef(of: task.id)
         try mainRepository.setReference(ref, to: tip, expecting: nil, message: "orchestrate: keep work of \(task.id): \(reason)")
-        return KeptWork(ref: ref, oid: tip, includesUncommitted: includesUncommitted)
+        return KeptWork(ref: ref, oid: tip, includesUncommitted: includesUncommitted, foundIn: found?.source ?? "branch")
+    }
+
+    /// The newest commit of a task whose branch is gone, from its worktree: HEAD when it still
+    /// resolves (detached, or on another branch), else the newest entry of the worktree's HEAD
+    /// reflog that is not the base and still exists. Nil when no trace is left.
+    func lostWorkTip(of task: TaskRecord) throws -> (tip: ObjectID, source: String)? {
+        let base = task.base.flatMap(ObjectID.init(hex:))
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+            let head = try? Repository.open(at: worktree).referenceTarget("HEAD"), head != base
+        {
+            return (head, "worktree HEAD")
+        }
+        for oid in mainRepository.worktreeHeadHistory(name: task.id.rawValue) where oid != base {
+            if try mainRepository.hasObject(oid) { return (oid, "worktree reflog") }
+        }
+        return nil
+    }
+
+    /// Puts back the branch of a task whose agent deleted it, at the newest commit its worktree
+    /// still knows (HEAD or reflog), so that the commits are neither lost nor mistaken for "no
+    /// changes". Returns what was restored, nil when the branch exists or no trace is left.
+    func restoreLostBranch(of task: TaskRecord) throws -> (tip: ObjectID, source: String)? {
+        guard task.worktree != nil, try mainRepository.referenceTarget("refs/heads/\(task.branch)") == nil,
+            let found = try lostWorkTip(of: task)
+        else { return nil }
+        try mainRepository.createBranch(task.branch, at: found.tip)
+        return found
     }
 
     /// The ref under which `keepWork` keeps task `id`'s work next: `…/<n>`, one past the highest.

@@ -112,7 +112,7 @@ struct StartTests {
         let ids = try winners.map { try #require((try TestRepo.json($0.stdout) as? [String: Any])?["id"] as? String) }
         #expect(ids.count == 4, "\(results)")
         #expect(Set(ids).count == 4)
-        #expect(results.filter { $0.status == 1 }.allSatisfy { $0.stderr.contains("no task is ready") })
+        #expect(results.filter { $0.status == 1 }.allSatisfy { $0.stderr.contains("no task is ready") }, "\(results)")
         let claimed = try #require(try TestRepo.json(repo.orchestrateOK("log", "--format", "json")) as? [[String: Any]])
         #expect(claimed.filter { $0["kind"] as? String == "claimed" }.count == 4)
     }

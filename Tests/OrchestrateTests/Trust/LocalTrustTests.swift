@@ -17,7 +17,7 @@ struct LocalTrustTests {
         return (repo, oid)
     }
 
-    @Test("a deleted database makes the pre-push gate refuse protected pushes, naming the repair; doctor --repair rebuilds it from the ledger")
+    @Test("a deleted database makes the pre-push gate refuse protected pushes, naming the repair; init --new-database rebuilds it from the ledger")
     func deletedDatabaseFailsClosed() throws {
         let (repo, oid) = try Self.landedByHand(approve: true)
         let before = try GateFixture.remoteTip(repo, "main")
@@ -25,13 +25,16 @@ struct LocalTrustTests {
         let push = try repo.gitResult("push", "origin", "main")
         #expect(push.status != 0)
         #expect(push.stderr.contains("error: push to origin refs/heads/main refused: the git-orchestrate database"), "\(push)")
-        #expect(push.stderr.contains("run `git orchestrate doctor --repair` to rebuild it from the ledger, then push again"))
+        #expect(push.stderr.contains("then `git orchestrate init --new-database` to rebuild it from the ledger, and push again"))
         #expect(try GateFixture.remoteTip(repo, "main") == before)
         // An unprotected branch still pushes.
         #expect(try repo.gitResult("push", "-q", "origin", "main:refs/heads/scratch").status == 0)
 
-        let repair = try repo.orchestrate("doctor", "--repair")
-        #expect(repair.status == 0, "\(repair)")
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.stdout.contains("`git orchestrate init --new-database` rebuilds the tasks it names"), "\(doctor)")
+        let rebuild = try repo.orchestrate("init", "--new-database")
+        #expect(rebuild.status == 0, "\(rebuild)")
+        #expect(rebuild.stderr.contains("1 approval and 0 landings imported"), "\(rebuild)")
         let verify = try repo.orchestrate("verify", "origin/main..main")
         #expect(verify.status == 0, "\(verify)")
         let pushed = try repo.gitResult("push", "origin", "main")
@@ -44,7 +47,8 @@ struct LocalTrustTests {
     func reinitDoesNotRebaseline() throws {
         let (repo, oid) = try Self.landedByHand(approve: false)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ReviewFixture.database(repo) + suffix) }
-        let again = try repo.orchestrate("init")
+        #expect(try repo.orchestrate("init").status == 1, "init refuses to start an empty database over the tasks' traces")
+        let again = try repo.orchestrate("init", "--new-database")
         #expect(again.status == 0, "\(again)")
         #expect(again.stderr.contains("already has an approvals ledger"), "\(again)")
         let push = try repo.gitResult("push", "origin", "main")

@@ -22,7 +22,7 @@ final class AgentProgressView {
         erase()
         switch event {
         case .started(let run, let task):
-            context.err("started \(task.id) (attempt \(run.attempt), pid \(run.pid.map(String.init) ?? "?")): \(Short.title(task.title)) — log \(run.logPath ?? "-")")
+            context.err("started \(task.id) (attempt \(run.attempt), pid \(run.pid.map(String.init) ?? "?")): \(TerminalText.escape(Short.title(task.title))) — log \(run.logPath ?? "-")")
         case .stopping(let id, let what):
             context.err("\(id): \(what)")
         case .ended(let result):
@@ -49,7 +49,7 @@ final class AgentProgressView {
         for a in agents {
             var line = "  \(a.task)  #\(a.attempt)  \(Duration.text(now.timeIntervalSince(a.startedAt)))"
             if let at = a.lastOutputAt { line += "  active \(Duration.text(now.timeIntervalSince(at))) ago" }
-            if let output = a.lastOutput { line += "  \(output.trimmingCharacters(in: .whitespaces))" }
+            if let output = a.lastOutput { line += "  " + TerminalText.escape(output.trimmingCharacters(in: .whitespaces)) }
             lines.append(String(line.prefix(max(20, width - 1))))
         }
         context.errRaw(lines.map { $0 + "\n" }.joined())

@@ -32,7 +32,7 @@ struct RejectCommand: ParsableCommand {
             return
         }
         if let kept = report.kept {
-            Live.err("kept the work of \(id) at \(kept.ref)\(kept.includesUncommitted ? " (uncommitted and untracked files included)" : ""); get it back with `git orchestrate restore \(id)` or `git switch -c <branch> \(kept.ref)`")
+            Live.err("kept the work of \(id) at \(kept.ref)\(kept.includesUncommitted ? " (uncommitted and untracked files included)" : "")\(kept.foundNote); get it back with `git orchestrate restore \(id)` or `git switch -c <branch> \(kept.ref)`")
         }
         if report.requeued {
             Live.out("rejected \(id) and put it back in the queue; `git orchestrate next` will start it afresh")

@@ -42,8 +42,9 @@ extension ReviewReport {
             lines.append("voided:    an earlier approval no longer holds: \(reason)")
         }
         if let feedback = task.feedback { lines.append("feedback:  \(feedback)") }
+        lines = lines.map { TerminalText.escape($0) }
         lines.append("\ncommits (\(commits.count)):")
-        lines += commits.map { "  \($0.oid.prefix(8))  \(Timestamp.format($0.date).prefix(10))  \($0.author)  \($0.summary)" }
+        lines += commits.map { TerminalText.escape("  \($0.oid.prefix(8))  \(Timestamp.format($0.date).prefix(10))  \($0.author)  \($0.summary)") }
         var table = Table("STATUS", "+", "-", "PATH")
         for f in files {
             table.add(
