@@ -7,10 +7,13 @@ struct Orchestrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git-orchestrate",
         abstract: "Run many coding agents on one git repository and land their work safely.",
+        usage: "git orchestrate [-C <path>]... <subcommand> [<options>]",
         discussion: """
-            Each task gets its own worktree and branch; approved work lands on the target branch
-            through the merge buffer, in dependency order. Use `git orchestrate -C <path> …` to act
-            on another repository. See docs/cli.md for every command.
+            Each task gets its own worktree and branch; approved work lands on the target branch through the merge buffer, in dependency order.
+
+            -C <path>  Act as if started in <path> (repeatable, like git -C).
+
+            `man git-orchestrate` (or `git help orchestrate`) is the manual; docs/cli.md describes every command.
             """,
         version: CLI.version,
         subcommands: CLI.commands
@@ -57,6 +60,14 @@ public enum CLI {
         if arguments.count >= 2, arguments[0] == "hook", HookName(rawValue: arguments[1]) != nil {
             return HookCommand.run(name: arguments[1], arguments: Array(arguments.dropFirst(2)))
         }
+        if let script = CLI.completionScript(arguments) {
+            print(script, terminator: "")
+            return 0
+        }
+        if arguments.first == "help", let unknown = CLI.unknownCommand(in: Array(arguments.dropFirst())) {
+            printError("\(unknown.debugDescription) is not a git orchestrate command; run `git orchestrate help` to list them")
+            return 2
+        }
         do {
             var command = try Orchestrate.parseAsRoot(arguments)
             try command.run()
@@ -74,8 +85,9 @@ public enum CLI {
                 return 0
             }
             if code == .validationFailure {
-                // Usage errors from the argument parser: the contract's exit status is 2.
-                FileHandle.standardError.write(Data((Orchestrate.fullMessage(for: error) + "\n").utf8))
+                // Usage errors from the argument parser: one `error:` sentence pointing at the
+                // command's help (the usage text stays with --help), exit status 2.
+                printError(CLI.usageError(Orchestrate.message(for: error), arguments: arguments))
                 return 2
             }
             // A failure from a lower layer (git, the database) that Core did not rephrase.

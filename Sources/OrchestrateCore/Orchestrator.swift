@@ -16,6 +16,13 @@ public final class Orchestrator {
     public let store: Store
     /// How often each crash-test pause point was reached (see `faultInjectionPause`).
     var faultInjectionHits: [String: Int] = [:]
+    /// git's committer identity, asked of git on first use (see `GitIdentity`): in the
+    /// repository's work tree, or where we are when git set GIT_DIR (inside a hook), since that
+    /// may be relative to here.
+    lazy var gitIdentity: Result<GitIdentity, OrchestrateError> = GitIdentity.resolve(
+        environment: context.environment,
+        directory: context.environment["GIT_DIR"] == nil
+            ? (repository.workdir ?? FileManager.default.currentDirectoryPath) : FileManager.default.currentDirectoryPath)
 
     init(context: Context, repository: Repository, paths: RepositoryPaths, config: Config, store: Store) {
         self.context = context
@@ -27,7 +34,7 @@ public final class Orchestrator {
 
     /// Opens the repository around the current directory; requires `git orchestrate init`.
     public static func open(_ context: Context) throws -> Orchestrator {
-        try open(context, repository: discoverRepository())
+        try open(context, repository: discoverRepository(context.environment))
     }
 
     /// Opens an initialised repository from its handle.
@@ -46,9 +53,11 @@ public final class Orchestrator {
         return Orchestrator(context: context, repository: repository, paths: paths, config: config, store: store)
     }
 
-    static func discoverRepository() throws -> Repository {
+    static func discoverRepository(_ environment: [String: String]) throws -> Repository {
         do {
-            return try Repository.discover()
+            let repository = try Repository.discover()
+            try Ownership.check(repository, environment: environment)
+            return repository
         } catch let error as GitError where error.code == .notFound {
             let cwd = FileManager.default.currentDirectoryPath
             throw OrchestrateError.badInput(
@@ -73,16 +82,6 @@ public final class Orchestrator {
         if !repository.isLinkedWorktree { return repository }
         return (try? Repository.open(at: paths.mainWorktree)) ?? repository
     }()
-
-    /// Who is acting, for the audit trail: `ORCHESTRATE_ACTOR`, else the git identity, else
-    /// the login name.
-    public var actor: String {
-        if let actor = context.environment["ORCHESTRATE_ACTOR"], !actor.isEmpty { return actor }
-        if let sig = repository.defaultSignature(environment: context.environment, now: context.now()) {
-            return sig.identity
-        }
-        return context.environment["USER"] ?? "unknown"
-    }
 
     /// The full ref name of the target branch.
     public var targetRef: String { "refs/heads/\(config.target)" }

@@ -62,4 +62,8 @@ let libgit2Initialized: Void = {
     // We verify objects we read ourselves where it matters; skipping libgit2's strict hash
     // verification and fsync of the object database is what makes in-process landing fast.
     _ = orchestrate_git_disable_strict_hash_verification()
+    // Ownership (`safe.directory`) is checked by asking git, which reads it from every file
+    // git would; libgit2's own check reads only ~/.gitconfig.
+    _ = orchestrate_git_disable_owner_validation()
+    _ = orchestrate_git_allow_worktree_config()
 }()

@@ -173,31 +173,4 @@ extension Repository {
         }
         return ObjectID(out)
     }
-
-    /// The identity git would commit as here: `GIT_COMMITTER_NAME`/`EMAIL` (or the author
-    /// variants) from `environment`, else `user.name`/`user.email` from the configuration.
-    public func defaultSignature(
-        environment: [String: String], now: Date, committer: Bool = true
-    ) -> Signature? {
-        let role = committer ? "COMMITTER" : "AUTHOR"
-        var name = environment["GIT_\(role)_NAME"]
-        var email = environment["GIT_\(role)_EMAIL"]
-        if name == nil || email == nil {
-            var config: OpaquePointer?
-            if git_repository_config_snapshot(&config, handle) == 0 {
-                defer { git_config_free(config) }
-                func read(_ key: String) -> String? {
-                    var buffer = git_buf()
-                    defer { git_buf_dispose(&buffer) }
-                    guard git_config_get_string_buf(&buffer, config, key) == 0, let ptr = buffer.ptr
-                    else { return nil }
-                    return String(cString: ptr)
-                }
-                name = name ?? read("user.name")
-                email = email ?? read("user.email")
-            }
-        }
-        guard let name, let email else { return nil }
-        return Signature(name: name, email: email, time: now)
-    }
 }

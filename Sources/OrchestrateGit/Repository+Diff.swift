@@ -185,3 +185,19 @@ extension Repository {
         Array(Set(try treeChanges(from: base, to: head).map(\.path))).sorted()
     }
 }
+
+extension Repository {
+    /// Whether `commit`'s tree holds an entry at `path` (relative, `/`-separated).
+    public func treeEntryExists(at commit: ObjectID, path: String) throws -> Bool {
+        var raw = try treeOf(commit).raw
+        var tree: OpaquePointer?
+        try check("git_tree_lookup", git_tree_lookup(&tree, handle, &raw))
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let status = git_tree_entry_bypath(&entry, tree, path)
+        if status == GIT_ENOTFOUND.rawValue { return false }
+        try check("git_tree_entry_bypath", status)
+        git_tree_entry_free(entry)
+        return true
+    }
+}

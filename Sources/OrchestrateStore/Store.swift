@@ -123,6 +123,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case newerSchema(path: String)
     /// A constraint of the schema refused the change.
     case constraint(String)
+    /// The file (or its folder) may not be read or written by this user.
+    case permissionDenied(path: String)
     /// The file is damaged or is not a database at all (SQLITE_CORRUPT, SQLITE_NOTADB).
     case damaged(message: String, path: String)
     /// Any other SQLite failure.
@@ -132,6 +134,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy(path: path)
         case .SQLITE_CONSTRAINT: self = .constraint(error.message ?? "\(error)")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH
+        where access(path, R_OK | W_OK) != 0 && errno == EACCES
+            || access((path as NSString).deletingLastPathComponent, W_OK | X_OK) != 0 && errno == EACCES:
+            self = .permissionDenied(path: path)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .damaged(message: error.message ?? "\(error)", path: path)
         default:
             self = .sqlite(
@@ -148,6 +154,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "the state database \(path) was written by a newer git-orchestrate; upgrade git-orchestrate to use it"
         case .constraint(let message):
             return "the state database refused the change (\(message))"
+        case .permissionDenied(let path):
+            return "permission denied: \(path) (or its folder) cannot be read and written by this user; fix the permissions (`ls -l \(path)`) or run as its owner"
         case .damaged(let message, let path):
             return "the state database \(path) is damaged (\(message)); run `git orchestrate doctor` to see what is damaged and how to recover it"
         case .sqlite(_, let message, let path):

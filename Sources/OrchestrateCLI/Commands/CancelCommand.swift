@@ -6,7 +6,7 @@ struct CancelCommand: ParsableCommand {
         commandName: "cancel",
         abstract: "Cancel a task that has not landed; its work is kept under refs/orchestrate/rejected/.")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "Why (recorded in the audit trail).")

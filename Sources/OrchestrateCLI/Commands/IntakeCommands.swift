@@ -13,7 +13,7 @@ struct EditCommand: ParsableCommand {
         abstract: "Change a task that has not landed; each change is audited.",
         discussion: "Prints the task (its JSON object with --format json). Dependency cycles and unknown ids are refused (exit 2).")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "A new title.")

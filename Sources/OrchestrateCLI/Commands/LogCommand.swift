@@ -11,12 +11,16 @@ struct LogCommand: ParsableCommand {
     @Option(name: .long, help: "Only events since WHEN: ISO-8601 (2026-11-20T10:00:00Z) or a duration (90s, 30m, 2h, 3d, 1w).")
     var since: String?
 
-    @Option(name: .long, help: "At most N events (the newest).")
+    // Unconditional: `--limit -1` reaches the check below instead of reading as an option.
+    @Option(name: .long, parsing: .unconditional, help: "At most N events (the newest).")
     var limit: Int?
 
     @OptionGroup var output: FormatOption
 
     func run() throws {
+        if let limit, limit < 0 {
+            throw OrchestrateError.badInput("--limit \(limit) is negative; pass how many of the newest events to show (0 or more)")
+        }
         let events = try Live.orchestrator().auditLog(task: task, since: since, limit: limit)
         switch output.format {
         case .json: Live.json(.array(events.map(\.json)))

@@ -5,7 +5,7 @@ import OrchestrateModel
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one task with its history.")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @OptionGroup var output: FormatOption

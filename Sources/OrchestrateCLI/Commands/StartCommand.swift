@@ -5,7 +5,7 @@ struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start", abstract: "Create the task's worktree and branch; prints the worktree path.")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "Start from this revision instead of the target tip.")

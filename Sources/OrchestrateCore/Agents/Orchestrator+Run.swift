@@ -8,9 +8,9 @@ extension Orchestrator {
     /// when it is running (or failed). Refused while another supervisor runs it.
     public func runTask(_ idText: String, command override: [String]?, observer: SupervisorObserver) throws -> RunResult {
         let id = try parseID(idText)
-        let command = try agentCommand(override: override, task: id)
         try reapDisconnectedRuns()
         let task = try store.read { try requireTask(id, in: $0) }
+        let command = try resolveProgram(agentCommand(override: override, task: id), worktree: task.worktree ?? worktreePath(for: id))
         if let open = try store.read({ try $0.openRun(of: id) }) { throw alreadyRunning(open) }
         // Catch Ctrl-C from here on: an interrupted set-up still ends in a recorded run.
         let supervisor = AgentSupervisor(self, observer: observer)

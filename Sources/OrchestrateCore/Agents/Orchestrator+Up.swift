@@ -23,7 +23,9 @@ extension Orchestrator {
         // With no `agent.command`, tasks made from a template with an agent command of its own
         // can still run (makeInvocation picks it); any other task then stops `up` by name.
         let templated = config.templates.values.contains { $0.agentCommand != nil }
-        let command = templated ? (config.agent.command ?? []) : try agentCommand(override: nil)
+        var command = templated ? (config.agent.command ?? []) : try agentCommand(override: nil)
+        // A program that cannot be found stops `up` before any task is claimed: no attempt used.
+        if !command.isEmpty { command = try resolveProgram(command, worktree: nil) }
         let claimant = agent ?? "up:\(getpid())"
         let supervisor = AgentSupervisor(self, observer: observer)
         defer { supervisor.close() }

@@ -1,7 +1,11 @@
 import Foundation
+import OrchestrateGit
 import OrchestrateModel
 
 extension Config {
+    /// The `$id` of docs/config.schema.json, which `init` writes as the file's `"$schema"`.
+    public static let schemaURL = "https://git-orchestrate.dev/config.schema.json"
+
     /// Reads and validates the configuration file at `path`. A missing file gives the defaults;
     /// malformed JSON, unknown keys and wrong types are errors that name the key and the file.
     public static func load(path: String, defaultTarget: String, repoName: String) throws -> Config {
@@ -16,14 +20,17 @@ extension Config {
             return Config(target: try defaultTarget(), repoName: repoName)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw OrchestrateError.badInput("cannot read \(path); check its permissions")
+            if access(path, R_OK) != 0 && errno == EACCES {
+                throw OrchestrateError.badInput("permission denied: cannot read \(path); fix its permissions (`ls -l \(path)`)")
+            }
+            throw OrchestrateError.badInput("cannot read \(path); check that it is a readable file")
         }
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
+            root = try JSONValue.parseStrict(data)
+        } catch let error as StrictJSONError {
             throw OrchestrateError.badInput(
-                "\(path) is not valid JSON (\(Config.describe(error))); fix the file or remove it and run `git orchestrate init`")
+                "\(path) is not valid JSON: \(error); fix the file (strict JSON: no comments, no trailing commas, each key once)")
         }
         // A `target` of the wrong type is refused by the reader below, naming the key.
         let named = root.objectValue?["target"]?.stringValue
@@ -31,14 +38,6 @@ extension Config {
         var reader = ConfigReader(file: path)
         try reader.read(root, into: &config)
         return config
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 
@@ -95,13 +94,19 @@ struct ConfigReader {
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
                 "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "sync", "templates",
             ])
-        if let v = fields["target"] { config.target = try string(v, "target") }
+        if let v = fields["$schema"] { _ = try string(v, "$schema") }
+        if let v = fields["target"] {
+            config.target = try string(v, "target")
+            guard Repository.isValidReferenceName("refs/heads/" + config.target) else {
+                throw fail("target", "is \(config.target.debugDescription), which is not a valid branch name (see `git check-ref-format --branch`)")
+            }
+        }
         // The target's default protection follows the target unless set explicitly.
         config.protectedBranches = [config.target]
         if let v = fields["branchPrefix"] {
             config.branchPrefix = try string(v, "branchPrefix")
             guard !config.branchPrefix.hasPrefix("/"), !config.branchPrefix.contains(".."),
-                !config.branchPrefix.contains(" ")
+                !config.branchPrefix.contains(" "), Repository.isValidReferenceName("refs/heads/" + config.branchPrefix + "T1")
             else { throw fail("branchPrefix", "must be a valid branch-name prefix such as \"orchestrate/\"") }
         }
         if let v = fields["worktreeRoot"] { config.worktreeRoot = try string(v, "worktreeRoot") }

@@ -41,6 +41,14 @@ struct DatabaseDoctor {
                 severity: .problem,
                 message: "the state database \(db) \(what), but git still has \(traces.summary): the record of those tasks (states, approvals, audit trail) is gone, and commands refuse to start over silently. Restore \(db) from a backup; or, to start an empty database, run `git orchestrate init --new-database` (the work stays in those branches and refs)")], false)
         case .unreadable(let message):
+            // A file this user may not open is not damaged: replacing it would lose it all.
+            if access(db, R_OK | W_OK) != 0 && errno == EACCES
+                || access((db as NSString).deletingLastPathComponent, W_OK | X_OK) != 0 && errno == EACCES
+            {
+                return ([DoctorFinding(
+                    severity: .problem,
+                    message: "permission denied: \(db) (or its folder) cannot be read and written by this user; fix the permissions (`ls -l \(db)`) or run as its owner — the database itself is not damaged")], false)
+            }
             return ([DoctorFinding(
                 severity: .problem,
                 message: "the state database \(db) cannot be read as a database (\(message)): it was overwritten or truncated. Restore it from a backup; or run `git orchestrate init --new-database` to start an empty one — it keeps this file aside as \(db).replaced-<time>, and task branches and refs under refs/orchestrate/ keep the work")], false)
@@ -72,7 +80,7 @@ extension Orchestrator {
     /// is trusted, so that a missing, empty or damaged one is described (with what to do)
     /// rather than failing the way every other command fails on it.
     public static func doctor(_ context: Context, repair: Bool) throws -> [DoctorFinding] {
-        let repository = try discoverRepository()
+        let repository = try discoverRepository(context.environment)
         let paths = try RepositoryPaths(repository)
         let config = try loadConfig(paths: paths)
         let main = try Repository.open(at: paths.mainWorktree)

@@ -40,6 +40,10 @@ extension Orchestrator {
         } else {
             problem("audit trail broken at row \(chain.firstBadSeq ?? 0): \(chain.problem ?? ""); run `git orchestrate audit verify`")
         }
+        switch gitIdentity {
+        case .success(let identity): ok("git identity here: \(identity) (as `git var GIT_COMMITTER_IDENT` says)")
+        case .failure(let refusal): warning("approve, reject and merge will refuse: \(refusal.message)")
+        }
         findings += try doctorHooks()
         findings += try doctorRuns()
         findings += try doctorWorktrees(repair: repair)

@@ -13,6 +13,9 @@ public enum HookState: String, Sendable {
     case foreign
     /// An older version of our shim; `hooks install` updates it.
     case outdated
+    /// Another hook manager's script, which runs our shim as the hook it replaced (pre-commit's
+    /// `<name>.legacy`): ours runs, nothing to do.
+    case hosted
 }
 
 /// One hook of the hooks folder.
@@ -23,15 +26,21 @@ public struct HookStatus: Sendable, Equatable {
     public var path: String
     /// The kept original, when one exists.
     public var chainedPath: String?
+    /// The hook manager whose script is in place (`pre-commit`, `lefthook`), when recognised.
+    public var manager: String?
+    /// Where that manager keeps our shim, when it does (`pre-commit.legacy`, `pre-commit.old`).
+    public var keptShimPath: String?
     /// What install or uninstall did to it (`installed`, `chained`, `updated`, `unchanged`,
     /// `removed`, `restored`, `left`), empty for `status`.
     public var action: String = ""
 }
 
 extension Orchestrator {
-    /// The folder git runs hooks from, shared by every worktree: `core.hooksPath` when set (a
-    /// relative path counts from the main work tree's root), else `<common dir>/hooks`.
+    /// The folder our shims live in: `<common dir>/orchestrate/hooks` when `core.hooksPath` is
+    /// relative (see Orchestrator+WorktreeHooks), else the folder git runs hooks from, shared by
+    /// every worktree: an absolute `core.hooksPath`, else `<common dir>/hooks`.
     public func hooksDirectory() throws -> String {
+        if try relativeHooksPath() != nil { return worktreeShimDirectory }
         guard let configured = try mainRepository.configString("core.hooksPath"), !configured.isEmpty else {
             return paths.commonDir + "/hooks"
         }
@@ -50,17 +59,28 @@ extension Orchestrator {
             let path = dir + "/" + name.rawValue
             let chained = dir + "/" + name.chainedName
             let chainedPath = HookFiles.exists(chained) ? chained : nil
-            let state: HookState
+            var state: HookState
+            var manager: HookManager?
+            var keptShim: String?
             if let data = HookFiles.contents(path) {
                 if data == Data(name.script.utf8) {
                     state = chainedPath == nil ? .ours : .chained
+                } else if HookName.isOurs(data) {
+                    state = .outdated
                 } else {
-                    state = HookName.isOurs(data) ? .outdated : .foreign
+                    state = .foreign
+                    manager = HookManager.of(data)
+                    if let manager, let kept = HookFiles.contents(dir + "/" + manager.keptName(name)), HookName.isOurs(kept) {
+                        keptShim = dir + "/" + manager.keptName(name)
+                        if manager.runsKeptHook { state = .hosted }
+                    }
                 }
             } else {
                 state = HookFiles.exists(path) ? .foreign : .missing
             }
-            return HookStatus(name: name, state: state, path: path, chainedPath: chainedPath)
+            return HookStatus(
+                name: name, state: state, path: path, chainedPath: chainedPath, manager: manager?.rawValue,
+                keptShimPath: keptShim)
         }
     }
 
@@ -71,7 +91,9 @@ extension Orchestrator {
     @discardableResult
     public func installHooks() throws -> [HookStatus] {
         let dir = try hooksDirectory()
+        let userPath = try relativeHooksPath()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if let userPath { try writeChainScripts(userPath: userPath) }
         var result: [HookStatus] = []
         for var status in try hookStatus() {
             let script = Data(status.name.script.utf8)
@@ -79,6 +101,21 @@ extension Orchestrator {
             switch status.state {
             case .ours, .chained:
                 status.action = "unchanged"
+            case .hosted:
+                // pre-commit runs our shim as its legacy hook: keep it current, and drop a chained
+                // copy of pre-commit's own script (it would run pre-commit twice).
+                guard let kept = status.keptShimPath else { preconditionFailure("hosted has a kept shim") }
+                status.action = "unchanged"
+                if HookFiles.contents(kept) != script {
+                    try HookFiles.writeExecutable(script, to: kept)
+                    status.action = "updated"
+                }
+                if let data = HookFiles.contents(chained), HookManager.of(data) == .preCommit {
+                    try HookFiles.remove(chained)
+                }
+                status.chainedPath = HookFiles.exists(chained) ? chained : nil
+                result.append(status)
+                continue
             case .outdated:
                 try HookFiles.writeExecutable(script, to: status.path)
                 status.action = "updated"
@@ -93,12 +130,17 @@ extension Orchestrator {
                 // rename keeps the bytes, the mode and a symlink as it is.
                 try HookFiles.rename(status.path, to: chained)
                 try HookFiles.writeExecutable(script, to: status.path)
+                // lefthook kept our shim as <name>.old, which it never runs: it is stale now,
+                // and lefthook's uninstall would put it back.
+                if let kept = status.keptShimPath { try HookFiles.remove(kept) }
+                status.keptShimPath = nil
                 status.action = "chained"
             }
             status.chainedPath = HookFiles.exists(chained) ? chained : nil
             status.state = status.chainedPath == nil ? .ours : .chained
             result.append(status)
         }
+        if let userPath { try pointWorkTreesAtShims(userPath: userPath) }
         if let executable = HookFiles.currentExecutable() {
             try mainRepository.setLocalConfig("orchestrate.binary", to: executable)
         }
@@ -114,6 +156,20 @@ extension Orchestrator {
     /// there before. A hook that is not ours is left alone.
     @discardableResult
     public func uninstallHooks() throws -> [HookStatus] {
+        if try relativeHooksPath() != nil {
+            // The shim folder is wholly ours: the user's committed hooks were never touched.
+            let removed = try hookStatus().map { status in
+                var status = status
+                status.action = status.state == .missing ? "unchanged" : "removed"
+                status.state = .missing
+                status.chainedPath = nil
+                return status
+            }
+            try uninstallWorktreeHooks()
+            try mainRepository.removeLocalConfig("orchestrate.binary")
+            try mainRepository.removeLocalConfig("orchestrate.gateFailClosed")
+            return removed
+        }
         var result: [HookStatus] = []
         for var status in try hookStatus() {
             let chained = status.chainedPath
@@ -132,7 +188,28 @@ extension Orchestrator {
                 }
                 status.chainedPath = nil
             case .foreign:
-                status.action = "left"
+                // Our shim kept by another manager (lefthook's .old) is removed, so that the
+                // manager's own uninstall has nothing of ours to restore.
+                if let kept = status.keptShimPath {
+                    try HookFiles.remove(kept)
+                    status.keptShimPath = nil
+                    status.action = "removed"
+                } else {
+                    status.action = "left"
+                }
+            case .hosted:
+                // pre-commit expects <name>.legacy to be the hook it replaced: the user's own
+                // hook we had chained, or nothing.
+                guard let kept = status.keptShimPath else { preconditionFailure("hosted has a kept shim") }
+                if let chained, HookManager.of(HookFiles.contents(chained) ?? Data()) == nil {
+                    try HookFiles.rename(chained, to: kept)
+                } else {
+                    if let chained { try HookFiles.remove(chained) }
+                    try HookFiles.remove(kept)
+                }
+                status.keptShimPath = nil
+                status.state = .foreign
+                status.action = "removed"
             }
             result.append(status)
         }

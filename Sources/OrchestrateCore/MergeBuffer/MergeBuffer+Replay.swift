@@ -86,11 +86,4 @@ extension Orchestrator {
         if mapping.isEmpty { return .empty }
         return .rewritten(head: current, commits: mapping, samePatch: samePatch)
     }
-
-    /// Who commits the replayed commits: the user running the merge (read once per run: it
-    /// takes a snapshot of the whole git configuration).
-    var committerSignature: Signature {
-        repository.defaultSignature(environment: context.environment, now: context.now())
-            ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())
-    }
 }

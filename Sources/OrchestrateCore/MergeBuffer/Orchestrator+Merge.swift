@@ -9,12 +9,15 @@ extension Orchestrator {
     /// approved tasks they depend on. With `dryRun`, replays in memory and moves no ref.
     public func merge(ids: [String] = [], dryRun: Bool = false, runChecks: Bool = true) throws -> MergeReport {
         let requested = try ids.map(parseID)
+        // Who commits the replayed commits: git's identity, or a refusal as git would (a dry
+        // run commits nothing anyone keeps).
+        let committer = dryRun ? snapshotSignature : try requireCommitter()
         let lock = dryRun ? nil : try MergeLock.acquire(directory: paths.locksDir, wait: 2)
         defer { withExtendedLifetime(lock) {} }
         if !dryRun { try reconcileMergeJournal() }
         let (order, graph) = try mergeOrder(requested)
         let startTip = try targetTip()
-        var run = MergeRun(tip: startTip, committer: committerSignature, findCheckouts: targetCheckouts)
+        var run = MergeRun(tip: startTip, committer: committer, findCheckouts: targetCheckouts)
         do {
             for (i, id) in order.enumerated() {
                 progress(i, order.count, id)

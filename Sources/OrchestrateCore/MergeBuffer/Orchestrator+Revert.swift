@@ -53,7 +53,7 @@ extension Orchestrator {
             throw OrchestrateError.failed("task \(id) is merged but has no recorded landing; run `git orchestrate doctor`")
         }
         let landed = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.landed) }
-        let signature = committerSignature
+        let signature = try requireCommitter()
         for attempt in 0...config.merge.maxRetries {
             let oldTip = try targetTip()
             var current = oldTip

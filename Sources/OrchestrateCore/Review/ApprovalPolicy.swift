@@ -38,6 +38,17 @@ public struct PersonIdentity: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// Whether `text` is written as git writes a person, `Name <email>`: a non-empty name, and
+    /// an address with an `@` and neither angle brackets nor spaces inside.
+    public static func isGitIdentity(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasSuffix(">"), let open = trimmed.firstIndex(of: "<") else { return false }
+        let name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+        let email = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+        return !name.isEmpty && !name.contains("<") && !name.contains(">")
+            && email.contains("@") && !email.contains(where: { $0 == "<" || $0 == ">" || $0 == " " })
+    }
 }
 
 /// Why an approval was refused: which rule of `approvals` in the configuration.

@@ -28,10 +28,14 @@ extension Orchestrator {
         let id = try parseID(idText)
         try TextInput.refuseNUL(comment, "the --comment on approving \(id)")
         try TextInput.refuseNUL(by, "the --by identity approving \(id)")
-        let named = PersonIdentity(by ?? actor)
-        guard !named.text.isEmpty else {
-            throw OrchestrateError.badInput("--by needs an identity such as \"Rita Reviewer <rita@example.com>\"")
+        if let by, !PersonIdentity.isGitIdentity(by) {
+            throw OrchestrateError.badInput(
+                "--by \(by.debugDescription) is not an identity; write it as git does, such as \"Rita Reviewer <rita@example.com>\"")
         }
+        // Who acts is git's identity (refused when there is none); `--by` only names a claim
+        // until a signature proves it (see `signApproval`).
+        let recorder = try requireIdentity()
+        let named = PersonIdentity(by ?? recorder)
         var task = try store.read { try requireTask(id, in: $0) }
         guard let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)") else {
             throw OrchestrateError.badInput(
@@ -59,7 +63,6 @@ extension Orchestrator {
             authors.append(PersonIdentity(info.committer.identity))
         }
         if let agent = task.claimedBy { authors.append(PersonIdentity(agent)) }
-        let recorder = actor
         let tree = try mainRepository.treeOf(branchHead).hex
         let patchId = try mainRepository.patchID(from: base, to: branchHead)
         let now = context.now()

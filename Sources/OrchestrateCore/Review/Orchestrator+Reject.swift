@@ -28,6 +28,8 @@ extension Orchestrator {
             throw OrchestrateError.badInput("--reason must say why \(id) is rejected; it is kept for the next attempt")
         }
         let task = try store.read { try requireTask(id, in: $0) }
+        // A rejection is recorded under a person: refuse, as git would, when git knows no one.
+        _ = try requireIdentity()
         if task.state == .merged {
             if requeue {
                 throw OrchestrateError.badInput(

@@ -18,7 +18,7 @@ extension Orchestrator {
     /// `newDatabase` allows starting an empty database where one is missing or empty although
     /// git still has task branches or refs (otherwise refused: that would drop their record).
     public static func initialize(_ context: Context, target requestedTarget: String?, newDatabase: Bool = false) throws -> Orchestrator {
-        let repository = try discoverRepository()
+        let repository = try discoverRepository(context.environment)
         let paths = try RepositoryPaths(repository)
         let main = try Repository.open(at: paths.mainWorktree)
         let fileManager = FileManager.default
@@ -26,6 +26,10 @@ extension Orchestrator {
 
         var target: String
         if let requestedTarget {
+            guard Repository.isValidReferenceName("refs/heads/" + requestedTarget) else {
+                throw OrchestrateError.badInput(
+                    "--target \(requestedTarget.debugDescription) is not a valid branch name (see `git check-ref-format --branch`); pass the branch work should land on")
+            }
             target = requestedTarget
         } else if configExists {
             target = try loadConfig(paths: paths).target
@@ -125,6 +129,8 @@ extension Orchestrator {
     /// aside and linked into place, which fails if a file appeared meanwhile.
     static func writeNewConfig(at path: String, target: String) throws {
         let text = JSONValue.object([
+            // Editors that understand JSON Schema pick the schema up from this key.
+            "$schema": .string(Config.schemaURL),
             "target": .string(target),
             "branchPrefix": "orchestrate/",
             "protectedBranches": .array([.string(target)]),

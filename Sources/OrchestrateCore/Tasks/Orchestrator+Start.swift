@@ -146,6 +146,8 @@ extension Orchestrator {
 
     /// Per-worktree preparation after checkout: the agent set-up (`agent.setup`).
     func prepareWorktree(_ task: TaskRecord, path: String) throws {
+        // With a relative core.hooksPath, git runs our hooks here only through this setting.
+        try applyWorktreeHooks(worktreeName: task.id.rawValue)
         try runAgentSetup(task, worktree: path)
     }
 }

@@ -36,8 +36,7 @@ extension Orchestrator {
         if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
             let work = try Repository.open(at: worktree)
             if let parent = try work.referenceTarget("HEAD") ?? tip {
-                let signature = work.defaultSignature(environment: context.environment, now: context.now())
-                    ?? Signature(name: "git-orchestrate", email: "git-orchestrate@localhost", time: context.now())
+                let signature = snapshotSignature
                 if let snapshot = try work.snapshotWorkTree(
                     parent: parent,
                     message: "orchestrate: uncommitted work of \(task.id) (\(reason))\n\nKept by git-orchestrate before the work tree was reset.\n",

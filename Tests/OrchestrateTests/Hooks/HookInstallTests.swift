@@ -75,22 +75,87 @@ struct HookInstallTests {
         #expect(try hookStatus(repo)["post-commit"] == "missing")
     }
 
-    @Test("core.hooksPath is respected, relative to the work tree root, for every worktree")
-    func hooksPath() throws {
+    @Test("a committed, relative core.hooksPath is never written to, and the gate, progress and the user's hooks run in every worktree")
+    func relativeHooksPath() throws {
         let repo = try TestRepo()
-        try repo.git("config", "core.hooksPath", ".husky/_")
+        try repo.git("init", "-q", "--bare", GateFixture.remote(repo))
+        try repo.git("remote", "add", "origin", GateFixture.remote(repo))
+        try repo.git("push", "-q", "origin", "main")
+        // husky style: the hooks are tracked files, the setting is relative.
+        let userHook = "#!/bin/sh\necho \"user pre-commit in $PWD\" >&2\n"
+        try repo.write(".githooks/pre-commit", userHook)
+        chmod(repo.path + "/.githooks/pre-commit", 0o755)
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "hooks")
+        try repo.git("config", "core.hooksPath", ".githooks")
         try repo.orchestrateOK("init")
-        #expect(FileManager.default.fileExists(atPath: repo.path + "/.husky/_/post-commit"))
-        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/post-commit"))
-        let status = try TestRepo.json(try repo.orchestrateOK("hooks", "status", "--format", "json")) as? [String: Any]
-        #expect(status?["folder"] as? String == repo.path + "/.husky/_")
+        try repo.git("add", ".augment-orchestrator.json")
+        try repo.git("commit", "-q", "-m", "config")
 
-        // An absolute core.hooksPath is shared by every worktree: a commit in a task worktree
-        // runs our post-commit from there.
+        // Nothing tracked was touched.
+        #expect(try repo.git("status", "--porcelain").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.githooks") == ["pre-commit"])
+        #expect(repo.read(".githooks/pre-commit") == userHook)
+        let status = try #require(try TestRepo.json(try repo.orchestrateOK("hooks", "status", "--format", "json")) as? [String: Any])
+        #expect(status["folder"] as? String == repo.path + "/.git/orchestrate/hooks")
+
+        // A task worktree runs our shims (progress, the gate) and the user's hook of its checkout.
+        try repo.orchestrateOK("add", "Work")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        try repo.write("a.txt", "a\n", in: worktree)
+        try repo.git("add", "a.txt", in: worktree)
+        let committed = try repo.gitResult("commit", "-q", "-m", "work", in: worktree)
+        #expect(committed.status == 0, "\(committed)")
+        #expect(committed.stderr.contains("user pre-commit in \(worktree)"), "\(committed)")
+        let oid = try repo.revParse("HEAD", in: worktree)
+        let progress = try GateFixture.events(repo, task: "T1").filter { $0["kind"] as? String == "progress" }
+        #expect(progress.map { $0["oid"] as? String } == [oid])
+        let push = try repo.gitResult("push", "origin", "HEAD:main", in: worktree)
+        #expect(push.status != 0, "\(push)")
+        #expect(push.stderr.contains("refused") && push.stderr.contains("approval"), "\(push)")
+        #expect(try GateFixture.remoteTip(repo, "main") != oid)
+
+        // The main checkout runs them too, and the user's hook there.
+        let mainCommit = try repo.gitResult("commit", "-q", "--allow-empty", "-m", "main", in: repo.path)
+        #expect(mainCommit.stderr.contains("user pre-commit in \(repo.path)"), "\(mainCommit)")
+        let hooks = try repo.orchestrateOK("hooks", "status")
+        #expect(hooks.contains("work tree \(worktree): runs these hooks"), "\(hooks)")
+
+        // A worktree that lost the setting is reported by doctor and hooks status, and install fixes it.
+        try repo.git("config", "--worktree", "--unset", "core.hooksPath", in: worktree)
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.stdout.contains("git does not run the git-orchestrate hooks in the work tree \(worktree)"), "\(doctor)")
+        try repo.orchestrateOK("hooks", "install")
+        #expect(try repo.git("config", "--worktree", "core.hooksPath", in: worktree).hasPrefix(repo.path + "/.git/orchestrate/hooks"))
+
+        // Uninstall leaves the repository as git had it.
         try repo.orchestrateOK("hooks", "uninstall")
+        #expect(try repo.git("rev-parse", "--git-path", "hooks", in: worktree).trimmingCharacters(in: .whitespacesAndNewlines) == ".githooks")
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/orchestrate/hooks"))
+        #expect(try repo.gitResult("config", "extensions.worktreeConfig").status != 0)
+        #expect(try repo.git("status", "--porcelain").isEmpty)
+    }
+
+    @Test("a repository of format version 1 still opens once install turns on extensions.worktreeConfig")
+    func formatVersionOne() throws {
+        let repo = try TestRepo()
+        try repo.git("config", "core.repositoryformatversion", "1")
+        try repo.git("config", "core.hooksPath", ".githooks")
+        try repo.orchestrateOK("init")
+        #expect(try repo.git("config", "extensions.worktreeConfig").trimmingCharacters(in: .whitespacesAndNewlines) == "true")
+        try repo.orchestrateOK("add", "Work")
+        let worktree = try repo.orchestrateOK("start", "T1")
+        let oid = try repo.commit("a.txt", "a\n", in: worktree)
+        let progress = try GateFixture.events(repo, task: "T1").filter { $0["kind"] as? String == "progress" }
+        #expect(progress.map { $0["oid"] as? String } == [oid])
+    }
+
+    @Test("an absolute core.hooksPath is shared by every worktree")
+    func absoluteHooksPath() throws {
+        let repo = try TestRepo()
         let shared = repo.scratch + "/shared-hooks"
         try repo.git("config", "core.hooksPath", shared)
-        try repo.orchestrateOK("hooks", "install")
+        try repo.orchestrateOK("init")
         #expect(try hookStatus(repo).values.allSatisfy { $0 == "ours" })
         try repo.orchestrateOK("add", "Work")
         let worktree = try repo.orchestrateOK("start", "T1")

@@ -63,8 +63,10 @@ struct ApproveTests {
         // Matched by e-mail, whatever the name and case.
         let byEmail = try repo.orchestrateAs("Someone <ADA@example.com>", "approve", "T1")
         #expect(byEmail.status == 2)
-        // A bare name is matched against the authors' names.
-        #expect(try repo.orchestrateAs("ada author", "approve", "T1").status == 2)
+        // A bare name is not an identity git would write: refused before any rule is applied.
+        let bare = try repo.orchestrate("approve", "T1", "--by", "ada author")
+        #expect(bare.status == 2)
+        #expect(bare.stderr.contains("is not an identity"))
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM approvals") == "0")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "submitted")
 
@@ -75,7 +77,10 @@ struct ApproveTests {
         repo.setEnv("GIT_AUTHOR_EMAIL", "bob@example.com")
         try repo.commit("g.txt", "g\n", in: worktree)
         try repo.orchestrateOK("submit", "T2")
-        let agent = try repo.orchestrateAs("bot-7", "approve", "T2")
+        // An agent acts as ORCHESTRATE_ACTOR (the supervisor sets it).
+        repo.setEnv("ORCHESTRATE_ACTOR", "bot-7")
+        let agent = try repo.orchestrate("approve", "T2")
+        repo.setEnv("ORCHESTRATE_ACTOR", nil)
         #expect(agent.status == 2)
         #expect(agent.stderr.contains("because bot-7 wrote or claimed this task"))
         // The committer (Ada) counts as well as the author (Bob).

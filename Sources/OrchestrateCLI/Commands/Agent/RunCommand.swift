@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
             Exits 0 for completed and noChanges, 1 otherwise.
             """)
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Argument(parsing: .postTerminator, help: "The agent command (after `--`) instead of agent.command.")

@@ -43,7 +43,8 @@ struct HooksInstallCommand: ParsableCommand {
             return
         }
         let orchestrator = try Live.orchestrator()
-        HookRendering.render(try orchestrator.installHooks(), folder: try orchestrator.hooksDirectory(), format: output.format)
+        HookRendering.render(try orchestrator.installHooks(), folder: try orchestrator.hooksDirectory(),
+            worktrees: try orchestrator.worktreeHookCoverage(), format: output.format)
     }
 }
 
@@ -55,7 +56,8 @@ struct HooksUninstallCommand: ParsableCommand {
 
     func run() throws {
         let orchestrator = try Live.orchestrator()
-        HookRendering.render(try orchestrator.uninstallHooks(), folder: try orchestrator.hooksDirectory(), format: output.format)
+        HookRendering.render(try orchestrator.uninstallHooks(), folder: try orchestrator.hooksDirectory(),
+            worktrees: try orchestrator.worktreeHookCoverage(), format: output.format)
     }
 }
 
@@ -67,12 +69,13 @@ struct HooksStatusCommand: ParsableCommand {
 
     func run() throws {
         let orchestrator = try Live.orchestrator()
-        HookRendering.render(try orchestrator.hookStatus(), folder: try orchestrator.hooksDirectory(), format: output.format)
+        HookRendering.render(try orchestrator.hookStatus(), folder: try orchestrator.hooksDirectory(),
+            worktrees: try orchestrator.worktreeHookCoverage(), format: output.format)
     }
 }
 
 enum HookRendering {
-    static func render(_ hooks: [HookStatus], folder: String, format: OutputFormat) {
+    static func render(_ hooks: [HookStatus], folder: String, worktrees: [WorktreeHookCoverage], format: OutputFormat) {
         switch format {
         case .json:
             Live.json([
@@ -81,10 +84,13 @@ enum HookRendering {
                     var o: [String: JSONValue] = [
                         "name": .string(h.name.rawValue), "state": .string(h.state.rawValue), "path": .string(h.path),
                         "chainedPath": .optional(h.chainedPath),
+                        "manager": .optional(h.manager), "keptShimPath": .optional(h.keptShimPath),
                     ]
                     if !h.action.isEmpty { o["action"] = .string(h.action) }
                     return .object(o)
                 }),
+                // With a relative core.hooksPath: whether git runs the shims in each work tree.
+                "worktrees": .array(worktrees.map { ["path": .string($0.workTree), "covered": .bool($0.covered)] }),
             ])
         case .table:
             var table = hooks.contains { !$0.action.isEmpty }
@@ -97,7 +103,11 @@ enum HookRendering {
                     table.add(h.name.rawValue, h.state.rawValue, h.action, chained)
                 }
             }
-            Live.out("hooks folder \(folder)\n" + table.text)
+            var text = "hooks folder \(folder)\n" + table.text
+            for tree in worktrees {
+                text += "\nwork tree \(tree.workTree): " + (tree.covered ? "runs these hooks" : "does NOT run these hooks (run `git orchestrate hooks install`)")
+            }
+            Live.out(text)
         }
     }
 }

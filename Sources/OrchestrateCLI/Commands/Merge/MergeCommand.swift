@@ -12,7 +12,7 @@ struct MergeCommand: ParsableCommand {
             with a compare-and-swap. Exits 1 when any task did not land.
             """)
 
-    @Argument(help: "Only these tasks (and the approved tasks they depend on).")
+    @Argument(help: "Only these tasks (and the approved tasks they depend on).", completion: .taskIDs)
     var ids: [String] = []
 
     @Flag(name: .long, help: "Print the plan (order, waits, predicted conflicts); move nothing.")

@@ -11,7 +11,7 @@ struct ApproveCommand: ParsableCommand {
             distinct approvers are needed, whether the task's author may approve, and who may.
             """)
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "Who approves, as `Name <email>` (default: your git identity); counts only when your SSH signature proves it.")

@@ -12,7 +12,7 @@ struct RejectCommand: ParsableCommand {
             is reverted on the target branch; --cascade reverts the landed tasks that depend on it too.
             """)
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "Why (kept for the next attempt and in the audit trail).")

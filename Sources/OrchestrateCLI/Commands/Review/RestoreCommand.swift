@@ -11,7 +11,7 @@ struct RestoreCommand: ParsableCommand {
             ref is left in place. The task becomes `running`.
             """)
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Option(name: .long, help: "The kept ref to restore (refs/orchestrate/rejected/<id>/<n>, or <n>); default the newest.")

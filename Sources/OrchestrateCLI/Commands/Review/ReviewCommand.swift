@@ -7,7 +7,7 @@ struct ReviewCommand: ParsableCommand {
         commandName: "review",
         abstract: "Show a task's change: commits, files with counts, approvals, conflicts and checks.")
 
-    @Argument(help: "The task id.")
+    @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
     @Flag(name: .long, help: "Include the diff against the task's base.")
