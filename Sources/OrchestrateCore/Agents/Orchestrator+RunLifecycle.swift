@@ -140,8 +140,9 @@ extension Orchestrator {
             run: finished, taskState: task.state, submitted: false, submitProblem: nil, commitsAhead: ahead,
             uncommitted: uncommitted, keptRef: nil, killedAgent: killedAgent)
         // A task cancelled (or otherwise moved on) while its agent ran keeps its new state:
-        // the run's outcome is recorded, nothing more.
-        guard task.state == .running else { return result }
+        // the run's outcome is recorded, nothing more. So does one whose agent `cancel` or
+        // `reject` is stopping right now (they mark the run first, then write the state).
+        guard task.state == .running, finished.detailObject[Orchestrator.stopRequestedKey] == nil else { return result }
         switch ending.outcome {
         case .completed where config.agent.autoSubmit:
             do {

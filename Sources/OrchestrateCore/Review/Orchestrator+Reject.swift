@@ -47,7 +47,7 @@ extension Orchestrator {
             throw OrchestrateError.badInput("task \(id) has no recorded base; run `git orchestrate doctor`")
         }
         // Nothing is reset before the work is safe under a ref.
-        try stopRunningAgent(of: id)
+        try stopRunningAgent(of: id, by: "reject")
         let kept = try keepWork(of: task, reason: why)
         if requeue {
             try removeWorkspace(of: task, keptAt: kept)

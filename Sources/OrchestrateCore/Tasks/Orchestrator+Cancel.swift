@@ -26,7 +26,7 @@ extension Orchestrator {
             throw OrchestrateError.badInput("task \(id) is already \(task.state.rawValue); there is nothing to cancel")
         }
         let why = reason ?? "cancelled"
-        try stopRunningAgent(of: id)
+        try stopRunningAgent(of: id, by: "cancel")
         let kept = try keepWork(of: task, reason: why)
         try removeWorkspace(of: task, keptAt: kept)
         return try store.write { tx in
