@@ -8,7 +8,8 @@ public enum MergeMethod: Sendable, Equatable {
     case paths
     /// As `paths`, but a file both sides edited was merged line by line.
     case lines
-    /// A full three-way merge of the trees (`git_merge_trees`, with rename detection).
+    /// A full three-way merge of the trees (`git_merge_trees`; where a rename could be paired,
+    /// `git merge-tree`, so that renames are git's).
     case full
 }
 
@@ -36,8 +37,14 @@ extension Repository {
         if let (tree, mergedLines) = try fastApply(ancestorTree, theirTree, ourTree) {
             return .clean(tree: tree, method: mergedLines ? .lines : .paths)
         }
+        // Where a rename could be paired, git decides (its similarity measure and threshold,
+        // not libgit2's); elsewhere rename detection cannot change the result.
+        if try mayHoldRenames(ancestorTree, ourTree, theirTree) {
+            return try gitMergeTree(ancestor: ancestor, theirs: theirs, ours: ours)
+        }
         var options = git_merge_options()
         try check("git_merge_options_init", git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)))
+        options.flags &= ~GIT_MERGE_FIND_RENAMES.rawValue
         var index: OpaquePointer?
         try check("git_merge_trees", git_merge_trees(&index, handle, ancestorTree, ourTree, theirTree, &options))
         defer { git_index_free(index) }

@@ -103,6 +103,7 @@ extension Orchestrator {
 
     func bringAlong(_ checkouts: [TargetCheckout], from old: ObjectID, to new: ObjectID, paths: [String]) {
         for checkout in checkouts {
+            faultInjectionPause("before-checkout-update")
             do {
                 try checkout.repository.checkoutPaths(from: old, to: new, paths: paths)
             } catch {

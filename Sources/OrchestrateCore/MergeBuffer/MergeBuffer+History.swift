@@ -65,7 +65,12 @@ struct TargetHistory {
         // follow it; anything else takes libgit2's walk.
         let line = try repo.linearCommits(from: head, to: Set([base] + landedSources), limit: 10_000)
         let walked = try line?.commits ?? repo.commits(from: [head], hiding: [base] + landedSources)
-        if base == tip { return OwnCommits(commits: walked, fastForward: true, wholeChange: false) }
+        // A fast-forward is decided by ancestry, never by the recorded base alone: a merge
+        // killed between recording a rebased head's base and moving the branch leaves a base
+        // equal to the tip under a head that does not contain it (issue 12, item 1).
+        if base == tip, try line?.stop == base || repo.contains(head, ancestor: tip) {
+            return OwnCommits(commits: walked, fastForward: true, wholeChange: false)
+        }
         if let above = walked.firstIndex(of: tip) {
             return OwnCommits(commits: Array(walked[(above + 1)...]), fastForward: true, wholeChange: false)
         }

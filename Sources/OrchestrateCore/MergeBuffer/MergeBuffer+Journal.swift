@@ -37,6 +37,10 @@ extension Orchestrator {
             }
         }
         try catchUpOwedCheckouts()
+        // What the journal cannot tell: a checkout left half way by a kill during its catch-up
+        // (files written, index not), or by git's index.lock at the time.
+        for line in try bringStaleCheckoutsForward(staleCheckouts()) { context.err("merge: \(line)") }
+        try finishInterruptedCleanups()
         return result
     }
 
@@ -118,11 +122,14 @@ extension Orchestrator {
         }
     }
 
-    func voidApproval(_ id: TaskID, reason: String, head: ObjectID) throws {
+    /// Voids the task's approval (back to `submitted`); with `resubmitted`, the merge buffer
+    /// moved the branch to `head` for review, which is then what stands submitted.
+    func voidApproval(_ id: TaskID, reason: String, head: ObjectID, resubmitted: Bool = false) throws {
         try store.write { tx in
             var task = try requireTask(id, in: tx)
             guard task.state == .approved else { return }
             task.state = .submitted
+            if resubmitted { task.submittedHead = head.hex }
             try tx.appendAudit(NewAuditEvent(kind: .approvalVoided, task: id, oid: head.hex, actor: actor, detail: ["reason": .string(reason)]))
             try tx.updateTask(task)
         }

@@ -42,8 +42,12 @@ extension Orchestrator {
             let newHead: ObjectID
             switch replayed {
             case .empty:
-                outcome.message = "\(id): every commit is already on \(config.target)"
+                outcome.message = "\(id) landed no commits: its change is already on \(config.target)"
                 newHead = oldTip
+            case .mergeCommit(let commit):
+                outcome.result = .failed
+                outcome.message = "\(id) holds the merge commit \(commit.short()); the merge buffer lands linear work only — rebase the branch \(task.branch) to remove it (`git rebase \(config.target)` in its worktree), submit and approve it again"
+                return outcome
             case .conflict(let commit, let paths):
                 outcome.result = .conflicted
                 outcome.conflicts = paths
@@ -62,10 +66,7 @@ extension Orchestrator {
                 if samePatch && approval.base == task.base { break }
                 let patch = try mainRepository.patchID(from: oldTip, to: h)
                 if patch != approval.patchId {
-                    outcome.result = .needsApproval
-                    outcome.message = "rebasing \(id) onto \(config.target) changed its patch; review and approve it again"
-                    if !dryRun { try voidApproval(id, reason: "the rebase onto \(oldTip.hex) changed the patch id from \(approval.patchId) to \(patch)", head: head) }
-                    return outcome
+                    return try rebaseForReview(&task, outcome: outcome, from: head, to: h, onto: oldTip, patch: patch, approved: approval.patchId, dryRun: dryRun)
                 }
             }
             outcome.newTip = newHead.hex
@@ -157,7 +158,8 @@ extension Orchestrator {
                 run.history.landedRewritten(base: replayBase, sources: outcome.commits.compactMap { ObjectID(hex: $0.source) })
             }
             try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
-            outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short())\(outcome.fastForward ? " (fast-forward)" : "")"
+            let count = outcome.commits.count
+            outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short()), \(count) commit\(count == 1 ? "" : "s")\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
         }
     }
@@ -170,6 +172,35 @@ extension Orchestrator {
         guard task.head == head.hex, let base = task.base.flatMap(ObjectID.init(hex:)) else { return nil }
         let patch = try mainRepository.patchID(from: base, to: head)
         return approvals.last(where: { $0.patchId == patch })
+    }
+
+    /// The rebase changed the approved patch (the tip edited lines in its context, say): the
+    /// reviewer must see exactly what will land. The task's branch is moved to the rebased
+    /// commits (compare-and-swap; its worktree reset, which must be clean) and the approval
+    /// voided on them, so approving again approves that very commit and the next merge lands
+    /// it without another rebase (a fast-forward while the tip stays put) — approving can
+    /// never loop. A worktree with uncommitted changes blocks instead: nothing is voided.
+    private func rebaseForReview(
+        _ task: inout TaskRecord, outcome: MergeOutcome, from head: ObjectID, to rebased: ObjectID, onto tip: ObjectID,
+        patch: String, approved: String, dryRun: Bool
+    ) throws -> MergeOutcome {
+        var outcome = outcome
+        outcome.result = .needsApproval
+        let id = task.id
+        guard !dryRun else {
+            outcome.message = "rebasing \(id) onto \(config.target) changes its patch; it would need a new approval"
+            return outcome
+        }
+        do {
+            try moveTaskBranch(&task, from: head, to: rebased, base: tip)
+        } catch let error as OrchestrateError {
+            outcome.result = .blocked
+            outcome.message = "rebasing \(id) onto \(config.target) changed its patch, and its branch could not be moved to the rebased commits for review: \(error.message)"
+            return outcome
+        }
+        try voidApproval(id, reason: "the rebase onto \(tip.hex) changed the patch id from \(approved) to \(patch); the branch now holds the rebased commits", head: rebased, resubmitted: true)
+        outcome.message = "rebasing \(id) onto \(config.target) changed its patch: its branch \(task.branch) now holds the rebased commits (\(rebased.short())); review them and approve with `git orchestrate approve \(id)`, and the next merge lands exactly that"
+        return outcome
     }
 
     private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {

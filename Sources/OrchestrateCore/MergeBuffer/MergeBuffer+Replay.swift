@@ -15,6 +15,8 @@ enum Replay: Equatable {
     case conflict(commit: ObjectID, paths: [String])
     /// Every commit of the task is already on the target.
     case empty
+    /// The task holds a merge commit: refused (the merge buffer lands linear work only).
+    case mergeCommit(ObjectID)
 }
 
 extension Orchestrator {
@@ -47,6 +49,7 @@ extension Orchestrator {
         var samePatch = false
         if let base, let known = try history.ownCommits(head: head, base: base, landedSources: landedSources, in: repo) {
             if known.fastForward {
+                if let merge = try firstMergeCommit(known.commits) { return .mergeCommit(merge) }
                 return .fastForward(head: head, commits: known.commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
             }
             own = known.commits
@@ -54,19 +57,25 @@ extension Orchestrator {
         } else {
             if try repo.contains(head, ancestor: tip) {
                 let commits = try repo.commits(from: [head], hiding: [tip])
+                if let merge = try firstMergeCommit(commits) { return .mergeCommit(merge) }
                 return .fastForward(head: head, commits: commits.map { CommitMapping(source: $0.hex, landed: $0.hex) })
             }
             own = try repo.commits(from: [head], hiding: [tip] + landedSources)
         }
         if own.isEmpty { return .empty }
+        if let merge = try firstMergeCommit(own) { return .mergeCommit(merge) }
         var current = tip
         var currentTree = try repo.treeOf(tip)
         var mapping: [CommitMapping] = []
         for source in own {
             let info = try repo.commitInfo(source)
-            guard info.parents.count == 1, let parent = info.parents.first else {
-                throw OrchestrateError.failed(
-                    "commit \(source.short()) has \(info.parents.count) parents; the merge buffer lands linear work only — rebase the task's branch to remove merge commits, then approve it again")
+            guard let parent = info.parents.first else { return .mergeCommit(source) }
+            // A commit that starts empty (its tree is its parent's) is kept, as `git rebase`
+            // keeps it; only a commit that becomes empty on the tip is dropped.
+            if try repo.treeOf(parent) == info.tree {
+                current = try repo.replayCommit(info, tree: currentTree, onto: current, committer: committer)
+                mapping.append(CommitMapping(source: source.hex, landed: current.hex))
+                continue
             }
             switch try repo.applyChange(ancestor: parent, theirs: source, onto: current) {
             case .conflict(let paths):
@@ -85,5 +94,11 @@ extension Orchestrator {
         }
         if mapping.isEmpty { return .empty }
         return .rewritten(head: current, commits: mapping, samePatch: samePatch)
+    }
+
+    /// The first commit with more than one parent (or none) among `commits`, which the merge
+    /// buffer refuses to land (docs/merge-buffer.md: linear work only).
+    private func firstMergeCommit(_ commits: [ObjectID]) throws -> ObjectID? {
+        try commits.first { try mainRepository.commitInfo($0).parents.count != 1 }
     }
 }

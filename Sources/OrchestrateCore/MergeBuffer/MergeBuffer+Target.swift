@@ -4,8 +4,8 @@ import OrchestrateModel
 import OrchestrateStore
 
 extension Orchestrator {
-    /// The one way the target moves (landings and reverts): journal the intent, compare-and-swap
-    /// the ref from `oldTip` to `newTip`, bring the checkouts of the target along (`paths`
+    /// The one way the target moves (landings and reverts): `MergeBuffer.moveTarget` (journal,
+    /// ancestry check, compare-and-swap from `oldTip` to `newTip`), then bring the checkouts of the target along (`paths`
     /// only, SAFE) — unless `checkoutsLater`, when the caller owes them the move (see
     /// `catchUpCheckouts`). Returns the journal row to settle with the records, or nil when
     /// someone else moved the target first (the intent is dropped; re-plan and try again).
@@ -13,17 +13,7 @@ extension Orchestrator {
         for id: TaskID, from oldTip: ObjectID, to newTip: ObjectID, payload: JSONValue, paths: [String],
         checkouts: [TargetCheckout], checkoutsLater: Bool = false
     ) throws -> Int64? {
-        let journalID = try store.write { tx in
-            try tx.insertMergeJournal(task: id, target: targetRef, oldTip: oldTip.hex, newTip: newTip.hex, payload: payload)
-        }
-        faultInjectionPause("after-journal")
-        do {
-            try mainRepository.setReference(targetRef, to: newTip, expecting: oldTip, message: "orchestrate: \(payload.objectValue?["kind"]?.stringValue ?? "land") \(id)")
-        } catch let error as GitError where error.code == .modified || error.code == .locked {
-            try store.write { try $0.setMergeJournalState(journalID, "abandoned") }
-            return nil
-        }
-        faultInjectionPause("after-target-move")
+        guard let journalID = try mergeBuffer.moveTarget(for: id, from: oldTip, to: newTip, payload: payload) else { return nil }
         if !checkoutsLater { bringAlong(checkouts, from: oldTip, to: newTip, paths: paths) }
         return journalID
     }
@@ -35,8 +25,8 @@ extension Orchestrator {
 
     /// Crash testing: with `ORCHESTRATE_TEST_PAUSE=<point>` the merge stops the first time it
     /// reaches that point (`<point>#<n>`: the n-th time) for a minute, so that a test can
-    /// `kill -9` it exactly there (points: `before-branch-move`,
-    /// `before-worktree-reset`, `after-journal`, `after-target-move`). Inert unless the variable names the point.
+    /// `kill -9` it exactly there (the points are listed in docs/merge-buffer.md: one before
+    /// every interruptible write). Inert unless the variable names the point.
     func faultInjectionPause(_ point: String) {
         guard let wanted = context.environment["ORCHESTRATE_TEST_PAUSE"] else { return }
         let parts = wanted.split(separator: "#", maxSplits: 1)

@@ -27,23 +27,26 @@ extension Orchestrator {
             return try tx.updateTask(current)
         }
         faultInjectionPause("before-branch-move")
-        try mainRepository.setReference("refs/heads/\(task.branch)", to: newHead, expecting: head, message: "orchestrate: rebase \(id) onto \(config.target)")
+        try mergeBuffer.moveTaskBranch(
+            task.branch, of: id, from: head, to: newHead, onto: base, message: "orchestrate: rebase \(id) onto \(config.target)")
         faultInjectionPause("before-worktree-reset")
         try worktreeRepo?.hardReset(to: newHead)
     }
 
-    /// A task worktree's uncommitted changes — none when the worktree shows exactly what its
-    /// branch pointed at before its last move, nothing more, nothing untracked: a merge killed
-    /// between moving the branch and resetting the worktree leaves that, and finishing the
-    /// reset loses nothing (that content is the commit the branch left).
+    /// A task worktree's uncommitted changes — none when every file and index entry that
+    /// differs holds exactly what the branch's commit before its last move or its commit now
+    /// holds, nothing untracked besides: a merge killed between moving the branch and
+    /// resetting the worktree, or during the reset (files are written one by one, then the
+    /// index), leaves that, and finishing the reset loses nothing (each file is one of the two
+    /// commits). Anything else is the user's and blocks the task.
     func uncommittedChanges(in worktree: Repository, branch: String) throws -> [StatusEntry] {
         let dirty = try worktree.status()
         let ref = "refs/heads/\(branch)"
         guard !dirty.isEmpty, let previous = try mainRepository.previousTarget(of: ref),
             let current = try mainRepository.referenceTarget(ref),
-            try worktree.status(limitedTo: nil, baseline: previous).isEmpty
+            try worktree.isBetween([previous, current])
         else { return dirty }
-        try worktree.hardReset(to: current)
+        try finishHalfReset(worktree, to: current)
         context.err("merge: finished resetting the worktree of \(branch) to \(current.short()), left half done by an interrupted merge")
         return []
     }
@@ -52,9 +55,12 @@ extension Orchestrator {
     /// unless `merge.keepWorktrees`, when the branch follows what landed and the worktree shows
     /// it, or the worktree holds uncommitted work, which is never thrown away.
     func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
+        faultInjectionPause("before-cleanup")
         let branchRef = "refs/heads/\(task.branch)"
         let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        let dirty = try worktree.map { try !Repository.open(at: $0).status().isEmpty } ?? false
+        // A folder that is no longer a repository is one our own removal was killed in the
+        // middle of (it found the worktree clean before it began): finish removing it.
+        let dirty = try worktree.flatMap { try? Repository.open(at: $0) }.map { try !$0.status().isEmpty } ?? false
         if dirty, let worktree {
             context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
             return
@@ -62,15 +68,27 @@ extension Orchestrator {
         if config.merge.keepWorktrees {
             guard head != landed else { return }
             do {
-                try mainRepository.setReference(branchRef, to: landed, expecting: head, message: "orchestrate: \(task.id) landed")
+                try mergeBuffer.moveTaskBranch(
+                    task.branch, of: task.id, from: head, to: landed, onto: landed, message: "orchestrate: \(task.id) landed")
                 if let worktree { try Repository.open(at: worktree).hardReset(to: landed) }
             } catch {
                 context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
             }
             return
         }
+        if try branchCheckedOutElsewhere(task) {
+            // Someone checked the branch out elsewhere (the main checkout, say): deleting it
+            // would leave that checkout on a branch that no longer exists.
+            context.err("note: kept the branch \(task.branch) of \(task.id): it is checked out in another work tree; delete it there with `git branch -d \(task.branch)` once you switched away")
+            return
+        }
         do {
             try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
+            if let worktree, FileManager.default.fileExists(atPath: worktree), (try? Repository.open(at: worktree)) == nil {
+                // Half removed by a killed merge: git's prune leaves a folder that is no longer
+                // a work tree; the rest of it is what the clean worktree held.
+                try FileManager.default.removeItem(atPath: worktree)
+            }
             if task.worktree != nil {
                 try store.write { tx in
                     var current = try requireTask(task.id, in: tx)
@@ -80,6 +98,63 @@ extension Orchestrator {
             }
         } catch {
             context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
+        }
+    }
+
+    /// A merge killed after recording a landing but before cleaning up leaves the task `merged`
+    /// with its worktree and branch: finish what the uninterrupted run would have done — only
+    /// where the branch still points at what landed (its original head or the landed tip),
+    /// so that nothing else can be lost (`cleanUpLanded` keeps a dirty worktree besides).
+    func finishInterruptedCleanups() throws {
+        guard !config.merge.keepWorktrees else { return }
+        let merged = try store.read { try $0.tasks(in: [.merged]) }
+        guard !merged.isEmpty else { return }
+        let branches = try mainRepository.referenceTargets(under: "refs/heads/" + config.branchPrefix)
+        for task in merged {
+            let head = branches["refs/heads/\(task.branch)"]
+            guard task.worktree != nil || head != nil,
+                let landing = try store.read({ try $0.landings(ofTask: task.id) }).last(where: { $0.kind == "landed" }),
+                let landed = ObjectID(hex: landing.newTip)
+            else { continue }
+            let sources = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
+            guard head == nil || head == landed || head == sources.last else { continue }
+            // A branch kept because it is checked out elsewhere, or a worktree kept for its
+            // uncommitted changes, stays — without a note at every merge.
+            if try branchCheckedOutElsewhere(task) { continue }
+            if let worktree = task.worktree, let repo = try? Repository.open(at: worktree), try !repo.status().isEmpty {
+                continue
+            }
+            do {
+                try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
+            } catch {
+                // Never a reason to stop merging: `gc` and `doctor` see what is left.
+                context.err("note: could not finish cleaning up after \(task.id) (\(error)); run `git orchestrate gc`")
+            }
+        }
+    }
+
+    /// Whether the task's branch is checked out in a work tree other than its own: the main
+    /// checkout, or a valid linked one (a worktree whose folder a killed removal already
+    /// deleted does not count: it is the task's own, half removed).
+    func branchCheckedOutElsewhere(_ task: TaskRecord) throws -> Bool {
+        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch { return true }
+        return try mainRepository.worktrees().contains { wt in
+            wt.isValid && wt.name != task.id.rawValue && Repository.checkedOutBranch(atWorktree: wt.path) == task.branch
+        }
+    }
+
+    /// Finishes a reset a killed merge left half done (see `Repository.isBetween`). Its
+    /// `index.lock` may be left too: in a worktree in exactly that state the lock is the killed
+    /// reset's own, so it is removed (and named) before trying again.
+    func finishHalfReset(_ worktree: Repository, to commit: ObjectID) throws {
+        do {
+            try worktree.hardReset(to: commit)
+        } catch let error as GitError where error.code == .locked {
+            let lock = worktree.gitDir + "/index.lock"
+            guard FileManager.default.fileExists(atPath: lock) else { throw error }
+            try FileManager.default.removeItem(atPath: lock)
+            context.err("note: removed \(lock), left by the interrupted reset")
+            try worktree.hardReset(to: commit)
         }
     }
 }
