@@ -4,7 +4,8 @@ import PackageDescription
 // Layers are targets and the arrows point one way (docs/architecture.md):
 // git-orchestrate → OrchestrateCLI → OrchestrateCore → OrchestrateGit (only importer of libgit2)
 //                                                    → OrchestrateStore (only importer of GRDB)
-// OrchestrateModel holds the plain value types every layer speaks.
+// OrchestrateModel holds the plain value types every layer speaks. OrchestrateServe (the
+// dashboard of `serve`, the only importer of Hummingbird) sits beside the CLI, on Core.
 let package = Package(
     name: "git-orchestrate",
     platforms: [.macOS(.v13)],
@@ -14,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         // Imported by name beside the SDK (which depends on them), so declared, at the SDK's versions.
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
@@ -37,6 +39,14 @@ let package = Package(
             name: "OrchestrateCore",
             dependencies: ["OrchestrateModel", "OrchestrateGit", "OrchestrateStore"]
         ),
+        // The dashboard's HTTP server: the only target that imports Hummingbird (docs/dashboard.md).
+        .target(
+            name: "OrchestrateServe",
+            dependencies: [
+                "OrchestrateCore", "OrchestrateModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The MCP server lives in its own target so the SDK (and swift-nio under it) never leaks into Core.
         .target(
             name: "OrchestrateMCP",
@@ -48,7 +58,7 @@ let package = Package(
         .target(
             name: "OrchestrateCLI",
             dependencies: [
-                "OrchestrateCore", "OrchestrateModel", "OrchestrateMCP",
+                "OrchestrateCore", "OrchestrateModel", "OrchestrateMCP", "OrchestrateServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -27,7 +27,7 @@ public enum CLI {
 
     /// Every subcommand, grouped by feature; each feature lists its commands in its own file.
     static let commands: [any ParsableCommand.Type] =
-        taskCommands + reviewCommands + mergeCommands + hookCommands + agentCommands
+        taskCommands + reviewCommands + mergeCommands + hookCommands + agentCommands + dashboardCommands
         + [DoctorCommand.self, GCCommand.self, DemoCommand.self] + intakeCommands
 
     static let taskCommands: [any ParsableCommand.Type] = [
