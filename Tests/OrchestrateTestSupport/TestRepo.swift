@@ -99,6 +99,41 @@ public final class TestRepo: @unchecked Sendable {
 
     /// Runs `git-orchestrate` and throws unless it exits 0; returns stdout trimmed.
     @discardableResult
+    /// Runs git-orchestrate as another person: their git identity (`Name <email>`), or
+    /// `ORCHESTRATE_ACTOR` for a bare name. (Naming someone with `approve --by` proves nothing;
+    /// the person runs the command.)
+    public func orchestrateAs(_ identity: String, _ args: String..., in dir: String? = nil) throws -> ProcessResult {
+        try runProcess([orchestrateBinary] + args, cwd: dir ?? path, environment: environment(as: identity))
+    }
+
+    /// `orchestrateAs` that throws unless it succeeds; returns stdout trimmed.
+    @discardableResult
+    public func orchestrateOKAs(_ identity: String, _ args: String..., in dir: String? = nil) throws -> String {
+        try orchestrateOKAs(identity, args, in: dir)
+    }
+
+    @discardableResult
+    public func orchestrateOKAs(_ identity: String, _ args: [String], in dir: String? = nil) throws -> String {
+        let result = try runProcess([orchestrateBinary] + args, cwd: dir ?? path, environment: environment(as: identity))
+        guard result.status == 0 else {
+            throw TestFailure("git-orchestrate \(args.joined(separator: " ")) as \(identity) failed: \(result)")
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The environment with `identity` as the acting person.
+    public func environment(as identity: String) -> [String: String] {
+        var env = environment
+        if let open = identity.lastIndex(of: "<"), let close = identity.lastIndex(of: ">"), open < close {
+            env["GIT_COMMITTER_NAME"] = identity[..<open].trimmingCharacters(in: .whitespaces)
+            env["GIT_COMMITTER_EMAIL"] = String(identity[identity.index(after: open)..<close])
+        } else {
+            env["ORCHESTRATE_ACTOR"] = identity
+        }
+        return env
+    }
+
+    @discardableResult
     public func orchestrateOK(_ args: String..., in dir: String? = nil) throws -> String {
         let result = try orchestrateArgs(args, in: dir)
         guard result.status == 0 else {

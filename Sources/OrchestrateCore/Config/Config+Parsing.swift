@@ -92,7 +92,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "$schema", "target", "branchPrefix", "worktreeRoot", "protectedBranches", "approvals",
-                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "templates",
+                "checks", "merge", "stacking", "enforcePaths", "agent", "gate", "sync", "templates",
             ])
         if let v = fields["$schema"] { _ = try string(v, "$schema") }
         if let v = fields["target"] {
@@ -129,14 +129,19 @@ struct ConfigReader {
             }
         }
         if let v = fields["agent"] { try readAgent(v, into: &config.agent) }
+        if let v = fields["sync"] {
+            let s = try object(v, "sync", allowed: ["remote"])
+            if let x = s["remote"] { config.syncRemote = try string(x, "sync.remote") }
+        }
         if let v = fields["templates"] { config.templates = try readTemplates(v) }
     }
 
     func readApprovals(_ value: JSONValue, into approvals: inout Config.Approvals) throws {
-        let a = try object(value, "approvals", allowed: ["required", "allowSelfApproval", "approvers"])
+        let a = try object(value, "approvals", allowed: ["required", "allowSelfApproval", "approvers", "requireSigned"])
         if let x = a["required"] { approvals.required = try int(x, "approvals.required", min: 1) }
         if let x = a["allowSelfApproval"] { approvals.allowSelfApproval = try bool(x, "approvals.allowSelfApproval") }
         if let x = a["approvers"] { approvals.approvers = try strings(x, "approvals.approvers") }
+        if let x = a["requireSigned"] { approvals.requireSigned = try bool(x, "approvals.requireSigned") }
     }
 
     func readChecks(_ value: JSONValue) throws -> [Config.Check] {

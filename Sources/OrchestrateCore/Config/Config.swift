@@ -10,6 +10,9 @@ public struct Config: Sendable, Equatable {
         public var allowSelfApproval = false
         /// Who may approve (identities or e-mail addresses); empty: anyone.
         public var approvers: [String] = []
+        /// Whether an approval counts only when SSH-signed by an allowed signer for its
+        /// approver (docs/security.md).
+        public var requireSigned = false
     }
 
     public struct Check: Sendable, Equatable {
@@ -76,6 +79,9 @@ public struct Config: Sendable, Equatable {
     public var gateFailClosed = true
     /// Whether the gate lets a push delete a protected branch.
     public var allowProtectedDeletion = false
+    /// The remote `approve`, `merge` and `reject` publish the ledger to (`sync.remote`); nil:
+    /// the ledger stays local until `git orchestrate sync`.
+    public var syncRemote: String? = nil
     /// Named task blueprints (`add --template`), by name.
     public var templates: [String: TaskTemplate] = [:]
 

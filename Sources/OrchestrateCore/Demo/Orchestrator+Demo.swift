@@ -73,7 +73,7 @@ public struct Demo {
         section("Review and approve")
         try orchestrate(["review", "T1"])
         for id in ["T1", "T3", "T4", "T5"] {
-            try orchestrate(["approve", id, "--by", "Rita Reviewer <rita@demo.invalid>", "--comment", "looks right"])
+            try approveAsRita([id, "--comment", "looks right"])
         }
 
         section("The merge buffer lands what it can; a conflict and a failing check hold back only themselves")
@@ -82,7 +82,7 @@ public struct Demo {
 
         section("T2 was waiting on T1; now it runs, is approved and lands")
         try orchestrate(["up", "--max", "2"])
-        try orchestrate(["approve", "T2", "--by", "Rita Reviewer <rita@demo.invalid>"])
+        try approveAsRita(["T2"])
         try orchestrate(["merge"])
 
         section("The state of things, the audit trail, and the gate")
@@ -104,6 +104,15 @@ public struct Demo {
 
     func orchestrate(_ args: [String], allowFailure: Bool = false) throws {
         try step([binary] + args, display: "git orchestrate " + args.map(quote).joined(separator: " "), allowFailure: allowFailure)
+    }
+
+    /// Rita, the reviewer, approves with her own git identity: naming her with `--by` would be
+    /// only a claim (docs/security.md).
+    func approveAsRita(_ args: [String]) throws {
+        try step(
+            ["env", "GIT_COMMITTER_NAME=Rita Reviewer", "GIT_COMMITTER_EMAIL=rita@demo.invalid", binary, "approve"] + args,
+            display: "GIT_COMMITTER_NAME=\"Rita Reviewer\" GIT_COMMITTER_EMAIL=rita@demo.invalid git orchestrate approve "
+                + args.map(quote).joined(separator: " "))
     }
 
     func quote(_ arg: String) -> String {

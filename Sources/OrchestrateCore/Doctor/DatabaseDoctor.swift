@@ -90,6 +90,12 @@ extension Orchestrator {
         var (findings, usable) = try databaseDoctor.check()
         findings += LockDoctor(paths: paths, repository: main, target: config.target).check(repair: repair)
         guard usable else {
+            // A database that is lost or damaged (not one this user may not open) can be rebuilt.
+            if !findings.isEmpty, !findings.contains(where: { $0.message.contains("permission denied") }),
+                let hint = ledgerRebuildHint(main)
+            {
+                findings.append(hint)
+            }
             if findings.isEmpty {
                 throw OrchestrateError.badInput(
                     "git-orchestrate is not initialised in \(paths.mainWorktree); run `git orchestrate init` first")

@@ -17,7 +17,9 @@ struct TaskTraces {
         branches = try repository.references(matching: "refs/heads/\(branchPrefix)*").map {
             String($0.name.dropFirst("refs/heads/".count))
         }
+        // The approvals ledger is not a trace of lost rows: `init` imports it into a new database.
         refs = try repository.references(matching: "refs/orchestrate/*").map(\.name)
+            .filter { $0 != Ledger.ref && !$0.hasPrefix("refs/orchestrate/remotes/") }
         worktrees = try repository.worktrees().map(\.path).filter { $0.hasPrefix(worktreeRoot + "/") }
     }
 

@@ -76,16 +76,8 @@ extension Orchestrator {
     /// every decision on a protected ref in the audit trail.
     public func gatePush(remote: String, lines: String) throws -> [GateDecision] {
         let updates = try PushUpdate.parse(lines)
-        // What the remote's protected branches are known to hold (its tracking refs, for a
-        // named remote) was gated already. Only protected ones: hiding every tracking ref would
-        // let an unapproved commit reach a protected branch by way of an unprotected one.
-        var known: [ObjectID] = []
-        if !remote.isEmpty, Repository.isValidReferenceName("refs/remotes/\(remote)/x") {
-            let prefix = "refs/remotes/\(remote)/"
-            known = try repository.references(matching: prefix + "*")
-                .filter { isProtected(remoteRef: "refs/heads/" + $0.name.dropFirst(prefix.count)) }
-                .map(\.target)
-        }
+        // Only what the remote itself says its ref holds (git's pre-push input) is taken as
+        // gated already: a tracking ref (refs/remotes/…) is a local file anyone can move.
         var decisions: [GateDecision] = []
         for update in updates {
             guard isProtected(remoteRef: update.remoteRef) else {
@@ -99,7 +91,7 @@ extension Orchestrator {
                     update: update, isProtected: true, allowed: config.allowProtectedDeletion, commitCount: 0,
                     offenders: [], deletionRefused: !config.allowProtectedDeletion)
             } else {
-                var hiding = known
+                var hiding: [ObjectID] = []
                 if !update.remoteOid.isZero { hiding.append(update.remoteOid) }
                 let (count, offenders) = try unclearedCommits(from: update.localOid, hiding: hiding)
                 decision = GateDecision(
@@ -131,14 +123,17 @@ extension Orchestrator {
     }
 
     /// The commits reachable from `head` and not from `hiding` nor from the history the
-    /// protected branches held at `init` (ids missing locally are ignored), and those among
-    /// them that are not cleared, oldest first.
+    /// protected branches held at `init` (as the ledger records it; ids missing locally are
+    /// ignored), and those among them that the ledger does not clear, oldest first. Rows of
+    /// the database alone clear nothing: whoever can write a file could have written them.
     public func unclearedCommits(from head: ObjectID, hiding: [ObjectID]) throws -> (count: Int, offenders: [GateOffender]) {
-        let baseline = try store.read { try $0.initializationBaseline() }.compactMap(ObjectID.init(hex:))
-        let present = try (hiding + baseline).filter { try repository.hasObject($0) }
+        let state = try ledgerState()
+        let present = try (hiding + state.baseline).filter { try repository.hasObject($0) }
         let commits = try repository.commits(from: [head], hiding: present)
-        let cleared = try store.read { try $0.clearedCommits(among: commits.map(\.hex)) }
-        let uncleared = commits.filter { cleared[$0.hex] == nil }
+        let trust = try ledgerTrust()
+        let cleared = state.cleared(
+            among: Set(commits), required: config.approvals.required, trusts: trust.approval, trustsLanding: trust.landing)
+        let uncleared = commits.filter { !cleared.contains($0) }
         guard !uncleared.isEmpty else { return (commits.count, []) }
         let owners = try taskOwners(of: Set(uncleared))
         let offenders = try uncleared.map { oid in

@@ -10,6 +10,7 @@ public enum HookRunner {
     /// Runs hook `name` with git's `arguments` and `input` (its stdin); returns the exit status
     /// for git. Progress hooks never fail git: a problem is a warning on stderr.
     public static func run(_ context: Context, name: String, arguments: [String], input: String) -> Int32 {
+        if name == "pre-receive" { return ServerHook.run(context, input: input) }  // the server gate
         guard let hook = HookName(rawValue: name) else {
             context.err("error: \(name.debugDescription) is not a hook git-orchestrate handles (\(HookName.allCases.map(\.rawValue).joined(separator: ", ")))")
             return 2
@@ -117,7 +118,7 @@ public enum HookRunner {
     }
 
     static func prePush(_ context: Context, arguments: [String], input: String) throws -> Int32 {
-        guard let session = try session(context) else { return 0 }
+        guard let session = try session(context) else { return try prePushWithoutDatabase(context, arguments: arguments, input: input) }
         let orchestrator = try orchestrator(context, session)
         let remote = arguments.first ?? ""
         let decisions = try orchestrator.gatePush(remote: remote, lines: input)

@@ -88,7 +88,10 @@ extension Orchestrator {
                 commits.map { ClearedCommit(oid: $0.landed, task: id, reason: reason, sourceOid: $0.source) },
                 auditSeq: event.seq)
             try tx.updateTask(task)
+            try recordLandingInLedger(
+                landed ? "landed" : "reverted", task: id, oldTip: oldTip, newTip: newTip, commits: commits, audit: event, in: tx)
         }
+        syncAfterChange()
     }
 
     func recordConflict(_ id: TaskID, paths: [String], commit: ObjectID, tip: ObjectID) throws {

@@ -28,7 +28,7 @@ extension Orchestrator {
             guard let head = try mainRepository.referenceTarget(branchRef) else {
                 return MergeOutcome(task: id, result: .failed, message: "\(id) has no branch \(task.branch); run `git orchestrate doctor`")
             }
-            guard let approval = try holdingApproval(of: task, head: head) else {
+            guard let approval = try holdingApproval(of: task, head: head), try ledgerHolds(approval) else {
                 if !dryRun { try observeHead(of: id, newHead: head, source: "merge") }
                 return MergeOutcome(task: id, result: .needsApproval, message: "the approval of \(id) does not match its branch head \(head.short()); review and approve it again")
             }

@@ -21,7 +21,10 @@ extension Orchestrator {
             throw OrchestrateError.failed(
                 "the state database \(store.path) is damaged (SQLite's integrity check: \(messages.first ?? "failed")), so its audit trail cannot be trusted; run `git orchestrate doctor` for how to recover it")
         }
-        return try store.read { try $0.verifyAuditChain() }
+        let chain = try store.read { try $0.verifyAuditChain() }
+        guard chain.isIntact else { return chain }
+        // Then against the anchors in the ledger (truncation, deletion, re-chaining).
+        return try verifyAuditAnchors(chain)
     }
 }
 

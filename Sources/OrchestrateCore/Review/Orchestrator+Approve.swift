@@ -12,6 +12,10 @@ public struct ApprovalOutcome: Sendable {
     public var required: Int
     /// Whether this approval completed the policy (the task is now `approved`).
     public var satisfied: Bool
+    /// Whether the approval is SSH-signed (its approver proven by the signature).
+    public var signed: Bool = false
+    /// The identity `--by` named when nothing proved it: kept as a claim only.
+    public var claimedFor: String? = nil
 }
 
 extension Orchestrator {
@@ -28,7 +32,10 @@ extension Orchestrator {
             throw OrchestrateError.badInput(
                 "--by \(by.debugDescription) is not an identity; write it as git does, such as \"Rita Reviewer <rita@example.com>\"")
         }
-        let approver = PersonIdentity(try by ?? requireIdentity())
+        // Who acts is git's identity (refused when there is none); `--by` only names a claim
+        // until a signature proves it (see `signApproval`).
+        let recorder = try requireIdentity()
+        let named = PersonIdentity(by ?? recorder)
         var task = try store.read { try requireTask(id, in: $0) }
         guard let branchHead = try mainRepository.referenceTarget("refs/heads/\(task.branch)") else {
             throw OrchestrateError.badInput(
@@ -56,17 +63,24 @@ extension Orchestrator {
             authors.append(PersonIdentity(info.committer.identity))
         }
         if let agent = task.claimedBy { authors.append(PersonIdentity(agent)) }
+        let tree = try mainRepository.treeOf(branchHead).hex
+        let patchId = try mainRepository.patchID(from: base, to: branchHead)
+        let now = context.now()
+        // Who approves is what a signature proves: the named identity when a key the allowed
+        // signers list for that e-mail signed the payload; otherwise the acting identity, and
+        // `--by` is kept only as a claim (typing a name proves nothing).
+        let signed = try signApproval(
+            named: named, recorder: recorder, task: id, head: branchHead, base: base, tree: tree, patchId: patchId,
+            commits: commits, comment: comment, now: now)
+        let approver = signed.approver
         if let rule = config.approvals.refusal(of: approver, authors: authors) {
             throw refusalError(rule, approver: approver, task: id)
         }
         var approval = ApprovalRecord(
-            oid: branchHead.hex, approver: approver.text, task: id,
-            tree: try mainRepository.treeOf(branchHead).hex,
-            patchId: try mainRepository.patchID(from: base, to: branchHead), base: base.hex,
-            time: context.now(), comment: comment)
+            oid: branchHead.hex, approver: approver.text, task: id, tree: tree, patchId: patchId, base: base.hex,
+            time: now, comment: comment)
         let required = config.approvals.required
-        let recorder = actor
-        return try store.write { tx in
+        let outcome = try store.write { tx in
             var current = try requireTask(id, in: tx)
             guard current.head == branchHead.hex, current.state == .submitted || current.state == .approved else {
                 throw OrchestrateError.failed(
@@ -84,11 +98,13 @@ extension Orchestrator {
                 "patchId": .string(approval.patchId), "base": .string(base.hex),
                 "approvals": .int(Int64(count)), "required": .int(Int64(required)),
                 "satisfied": .bool(satisfied), "comment": .optional(comment),
+                "signed": .bool(signed.signature != nil),
             ]
-            if recorder != approver.text { detail["recordedBy"] = .string(recorder) }
+            if let claim = signed.claimed { detail["claimedFor"] = .string(claim) }
             let event = try tx.appendAudit(NewAuditEvent(
-                kind: .approved, task: id, oid: branchHead.hex, actor: approver.text, detail: detail))
+                kind: .approved, task: id, oid: branchHead.hex, actor: recorder, detail: detail))
             try tx.insertApproval(approval, auditSeq: event.seq)
+            try recordInLedger(signed.payload, signature: signed.signature, audit: event, in: tx)
             if satisfied {
                 if current.state != .approved {
                     current.state = .approved
@@ -99,8 +115,59 @@ extension Orchestrator {
             }
             return ApprovalOutcome(
                 task: current, approval: approval, approvals: count, required: required,
-                satisfied: satisfied)
+                satisfied: satisfied, signed: signed.signature != nil, claimedFor: signed.claimed)
         }
+        syncAfterChange()
+        return outcome
+    }
+
+    /// The ledger payload of an approval, signed when git's signing configuration allows, and
+    /// who it proves approved: `named` when the signature verifies for it against the allowed
+    /// signers, else the acting identity `recorder` (with `named` kept as a claim). Refuses
+    /// when `approvals.requireSigned` and the signature does not prove `named`.
+    private func signApproval(
+        named: PersonIdentity, recorder: String, task id: TaskID, head: ObjectID, base: ObjectID, tree: String,
+        patchId: String, commits: [ObjectID], comment: String?, now: Date
+    ) throws -> (payload: [String: JSONValue], signature: String?, approver: PersonIdentity, claimed: String?) {
+        let signing = try signingConfig()
+        let requireSigned = config.approvals.requireSigned
+        if requireSigned && !signing.canSign {
+            throw OrchestrateError.badInput(
+                "\(id) was not approved: `approvals.requireSigned` is true and git has no SSH signing key here; set `git config gpg.format ssh` and `git config user.signingKey <key>` (docs/security.md), then approve again")
+        }
+        let policy: JSONValue = [
+            "required": .int(Int64(config.approvals.required)), "allowSelfApproval": .bool(config.approvals.allowSelfApproval),
+            "approvers": .array(config.approvals.approvers.map(JSONValue.string)), "requireSigned": .bool(requireSigned),
+        ]
+        func payload(approver: String, claimed: String?) -> [String: JSONValue] {
+            var fields: [String: JSONValue] = [
+                "kind": "approved", "task": .string(id.rawValue), "oid": .string(head.hex), "base": .string(base.hex),
+                "tree": .string(tree), "patchId": .string(patchId), "approver": .string(approver),
+                "actor": .string(recorder), "time": .string(Timestamp.format(now)), "policy": policy,
+                "commits": .array(commits.map { .string($0.hex) }), "comment": .optional(comment),
+            ]
+            if let claimed { fields["claimedFor"] = .string(claimed) }
+            return ledgerPayload(fields, now: now)
+        }
+        let ssh = SSHSignatures(environment: context.environment)
+        if signing.canSign, let key = signing.keyPath {
+            let proposed = payload(approver: named.text, claimed: nil)
+            let text = Data(JSONValue.object(proposed).canonicalText.utf8)
+            let signature = try ssh.sign(text, keyPath: key)
+            if let email = named.email, let allowed = signing.allowedSigners,
+                ssh.verify(text, signature: signature, principal: email, allowedSigners: allowed)
+            {
+                return (proposed, signature, named, nil)
+            }
+            if requireSigned {
+                throw OrchestrateError.badInput(
+                    "\(id) was not approved: the signature made with user.signingKey does not verify for \(named) against gpg.ssh.allowedSignersFile (\(signing.allowedSigners ?? "not set")); add that key for \(named.email ?? named.text) to the allowed signers or approve as yourself")
+            }
+        } else if requireSigned {
+            preconditionFailure("refused above when no key is configured")
+        }
+        let claimed = named.matches(PersonIdentity(recorder)) ? nil : named.text
+        return (payload(approver: recorder, claimed: claimed), nil, PersonIdentity(recorder), claimed)
     }
 
     private func refusalError(_ rule: ApprovalRule, approver: PersonIdentity, task id: TaskID) -> OrchestrateError {
@@ -110,7 +177,7 @@ extension Orchestrator {
                 "\(approver) may not approve \(id): refused by the rule `approvals.approvers` in \(Config.fileName), which allows only \(allowed.joined(separator: ", ")); ask one of them to approve")
         case .selfApproval(let author):
             return .badInput(
-                "\(approver) may not approve \(id): refused by the rule `approvals.allowSelfApproval` (false), because \(author) wrote or claimed this task; ask another reviewer (`--by`)")
+                "\(approver) may not approve \(id): refused by the rule `approvals.allowSelfApproval` (false), because \(author) wrote or claimed this task; ask another reviewer to approve it")
         }
     }
 }

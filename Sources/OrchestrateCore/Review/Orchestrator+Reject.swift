@@ -54,7 +54,7 @@ extension Orchestrator {
         } else {
             try resetWorkspace(of: task, to: base, keptAt: kept)
         }
-        return try store.write { tx in
+        let report = try store.write { tx in
             var current = try requireTask(id, in: tx)
             current.state = requeue ? .queued : .rejected
             current.feedback = why
@@ -75,7 +75,7 @@ extension Orchestrator {
                 "keptRef": .optional(kept?.ref),
             ]
             if let kept { detail["includesUncommitted"] = .bool(kept.includesUncommitted) }
-            try tx.appendAudit(NewAuditEvent(
+            let event = try tx.appendAudit(NewAuditEvent(
                 kind: .rejected, task: id, oid: kept?.oid.hex, actor: actor, detail: detail))
             if requeue {
                 try tx.appendAudit(NewAuditEvent(
@@ -84,8 +84,13 @@ extension Orchestrator {
             }
             // A rejected change is no longer approved: the gate stops letting it through.
             try tx.revokeApprovalClearance(of: id)
+            try recordInLedger(
+                ledgerPayload(["kind": "rejected", "task": .string(id.rawValue), "oid": .optional(task.head), "reason": .string(why)], now: tx.now),
+                audit: event, in: tx)
             return RejectReport(task: current, kept: kept, requeued: requeue, revert: nil)
         }
+        syncAfterChange()
+        return report
     }
 
     /// Puts the task's branch and worktree back at `base`: clean, no untracked leftovers

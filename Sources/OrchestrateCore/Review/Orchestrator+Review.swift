@@ -36,6 +36,9 @@ public struct ReviewReport: Sendable {
     /// Approvals given to earlier heads of this task (they no longer count).
     public var earlierApprovals: [ApprovalRecord]
     public var approvalsRequired: Int
+    /// Approval rows of the database that the ledger does not hold (or, with
+    /// `approvals.requireSigned`, whose signature does not verify): shown, never counted.
+    public var untrustedApprovals: [ApprovalRecord] = []
     /// `approvalVoided` events of this task, oldest first.
     public var voided: [AuditEvent]
     /// Whether the latest approval was voided and none has been given since.
@@ -74,13 +77,21 @@ extension Orchestrator {
         let (approvals, events) = try store.read { tx in
             (try tx.approvals(ofTask: id), try tx.auditEvents(task: id))
         }
+        // Only what the ledger holds counts (docs/security.md); other rows are shown apart.
+        let state = try ledgerState()
+        let trust = try ledgerTrust()
+        let held = Set(state.approvals.filter { $0.task == id.rawValue && trust.approval($0) }.map { "\($0.head) \($0.approver.email ?? $0.approver.text)" })
+        func isHeld(_ a: ApprovalRecord) -> Bool {
+            let person = PersonIdentity(a.approver)
+            return held.contains("\(a.oid) \(person.email ?? person.text)")
+        }
         let lastApproved = events.last { $0.kind == AuditKind.approved.rawValue }?.seq ?? 0
         let voided = events.filter { $0.kind == AuditKind.approvalVoided.rawValue }
         return ReviewReport(
             task: task, base: baseHex, head: headHex, commits: commits, files: files, patch: patch,
-            approvals: approvals.filter { $0.oid == headHex },
-            earlierApprovals: approvals.filter { $0.oid != headHex },
-            approvalsRequired: config.approvals.required, voided: voided,
+            approvals: approvals.filter { $0.oid == headHex && isHeld($0) },
+            earlierApprovals: approvals.filter { $0.oid != headHex && isHeld($0) },
+            approvalsRequired: config.approvals.required, untrustedApprovals: approvals.filter { !isHeld($0) }, voided: voided,
             approvalVoided: (voided.last?.seq ?? 0) > lastApproved,
             conflicts: events.filter { $0.kind == AuditKind.conflicted.rawValue },
             checks: events.filter { $0.kind.hasPrefix("check") })

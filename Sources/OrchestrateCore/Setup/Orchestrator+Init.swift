@@ -73,19 +73,46 @@ extension Orchestrator {
         let orchestrator = Orchestrator(
             context: context, repository: repository, paths: paths, config: config, store: store)
         if createdDatabase {
-            let baseline = try orchestrator.protectedBranchTips()
-            try store.write { tx in
-                try tx.appendAudit(
-                    NewAuditEvent(
-                        kind: .initialized, oid: try main.referenceTarget("refs/heads/\(config.target)")?.hex,
-                        actor: orchestrator.actor,
-                        detail: [
-                            "target": .string(config.target), "worktree": .string(paths.mainWorktree),
-                            "baseline": .array(baseline.map { .string($0.hex) }),
-                        ]))
-            }
+            try orchestrator.recordInitialization(main: main)
         }
         return orchestrator
+    }
+
+    /// Records the first `initialized` event. The history the protected branches hold now is
+    /// taken as given only when the repository has no ledger yet: when one exists (here, or on
+    /// `sync.remote`), approvals made before are the truth and are imported instead, so a new
+    /// database can never bless unapproved commits by being created after them.
+    func recordInitialization(main: Repository) throws {
+        if try ledger.tip() == nil, let remote = config.syncRemote {
+            _ = try? fetchLedger(remote).map(joinLedger)
+        }
+        let existing = try ledger.tip()
+        let baseline = existing == nil ? try protectedBranchTips() : []
+        try store.write { tx in
+            var detail: [String: JSONValue] = [
+                "target": .string(config.target), "worktree": .string(paths.mainWorktree),
+                "baseline": .array(baseline.map { .string($0.hex) }),
+            ]
+            if let existing { detail["ledgerTip"] = .string(existing.hex) }
+            // A database started again: the trail it begins is a new chain, and says so.
+            if let previous = try repository.configString("orchestrate.auditChain") {
+                detail["previousChain"] = .string(previous)
+                _ = try repository.removeLocalConfig("orchestrate.auditChain")
+            }
+            let event = try tx.appendAudit(NewAuditEvent(
+                kind: .initialized, oid: try main.referenceTarget("refs/heads/\(config.target)")?.hex, actor: actor,
+                detail: detail))
+            if existing == nil {
+                try recordInLedger(
+                    ledgerPayload(["kind": "initialized", "target": .string(config.target), "baseline": detail["baseline"] ?? []], now: tx.now),
+                    audit: event, in: tx)
+            }
+        }
+        if existing != nil {
+            let report = try importLedger()
+            context.err(
+                "note: this repository already has an approvals ledger (\(Ledger.ref)); its history is checked against it, not taken as approved (\(report.approvals) approval\(report.approvals == 1 ? "" : "s") and \(report.landings) landing\(report.landings == 1 ? "" : "s") imported)")
+        }
     }
 
     /// The commits the protected branches hold now, the target among them: recorded by `init`

@@ -148,7 +148,8 @@ struct StartTests {
         let path = try repo.orchestrateOK("start", "T2")
         try repo.orchestrateOK("cancel", "T1")
         try repo.orchestrateOK("cancel", "T2")
-        #expect(try repo.git("for-each-ref", "refs/orchestrate").isEmpty)
+        // (refs/orchestrate/ledger holds the governance events; no work is kept.)
+        #expect(try repo.git("for-each-ref", "refs/orchestrate/rejected").isEmpty)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

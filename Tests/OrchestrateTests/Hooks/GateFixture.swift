@@ -35,7 +35,7 @@ enum GateFixture {
     /// as a reviewer other than the task's author.
     static func approve(_ repo: TestRepo, _ id: String) throws {
         try repo.orchestrateOK("submit", id)
-        try repo.orchestrateOK("approve", id, "--by", "Rita Reviewer <rita@example.com>")
+        try repo.orchestrateOKAs("Rita Reviewer <rita@example.com>", "approve", id)
     }
 
     /// The audit events of task `id` (`log --task --format json`).

@@ -18,7 +18,7 @@ extension TestRepo {
 
     /// Approves as a reviewer other than the author.
     func approveAsReviewer(_ id: String) throws {
-        try orchestrateOK("approve", id, "--by", "Rita Reviewer <rita@example.com>")
+        try orchestrateOKAs("Rita Reviewer <rita@example.com>", "approve", id)
     }
 
     /// The audit events of a task whose kind is `kind`, as JSON objects.

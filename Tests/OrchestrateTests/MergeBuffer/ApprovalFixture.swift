@@ -4,7 +4,7 @@ import OrchestrateTestSupport
 /// Approves a task with the real `approve` command, as a reviewer other than its author.
 enum ApprovalFixture {
     static func approve(_ repo: TestRepo, _ id: String, by approver: String = "Rita Reviewer <rita@example.com>") throws {
-        try repo.orchestrateOK(["approve", id, "--by", approver])
+        try repo.orchestrateOKAs(approver, ["approve", id])
     }
 }
 

@@ -13,7 +13,7 @@ struct StatusMergeOrderTests {
         let worktree = try repo.orchestrateOK("start", "T3", "--stack")
         try repo.commit("urgent.txt", "u\n", in: worktree)
         try repo.orchestrateOK("submit", "T3")
-        try repo.orchestrateOK("approve", "T3", "--by", "Rita Reviewer <rita@example.com>")
+        try repo.orchestrateOKAs("Rita Reviewer <rita@example.com>", "approve", "T3")
         let status = try #require(try TestRepo.json(repo.orchestrateOK("status", "--format", "json")) as? [String: Any])
         #expect(status["mergeOrder"] as? [String] == ["T1", "T3", "T2"])
         #expect(try repo.orchestrateOK("status").contains("merge order: T1 → T3 → T2"))

@@ -11,7 +11,7 @@ struct ApproveTests {
         let head = try repo.revParse("HEAD", in: worktree)
         let base = try #require(try ReviewFixture.show(repo)["base"] as? String)
 
-        let approved = try repo.orchestrate("approve", "T1", "--by", ReviewFixture.rita, "--comment", "LGTM")
+        let approved = try repo.orchestrateAs(ReviewFixture.rita, "approve", "T1", "--comment", "LGTM")
         #expect(approved.status == 0, "\(approved)")
         #expect(approved.stdout.contains("approved T1 at \(head.prefix(8))"))
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
@@ -41,11 +41,11 @@ struct ApproveTests {
         #expect(reason == "head moved from \(head) to \(amended) after approval")
 
         // The moved head must be submitted again before anyone approves it.
-        let again = try repo.orchestrate("approve", "T1", "--by", ReviewFixture.rita)
+        let again = try repo.orchestrateAs(ReviewFixture.rita, "approve", "T1")
         #expect(again.status == 2)
         #expect(again.stderr.contains("task T1 moved since it was submitted"))
         try repo.orchestrateOK("submit", "T1")
-        try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita)
+        try repo.orchestrateOKAs(ReviewFixture.rita, "approve", "T1")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
         // The old row stays, it simply no longer counts.
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM approvals") == "2")
@@ -61,7 +61,7 @@ struct ApproveTests {
         #expect(own.stderr.contains("Ada Author <ada@example.com> may not approve T1"))
         #expect(own.stderr.contains("`approvals.allowSelfApproval`"))
         // Matched by e-mail, whatever the name and case.
-        let byEmail = try repo.orchestrate("approve", "T1", "--by", "Someone <ADA@example.com>")
+        let byEmail = try repo.orchestrateAs("Someone <ADA@example.com>", "approve", "T1")
         #expect(byEmail.status == 2)
         // A bare name is not an identity git would write: refused before any rule is applied.
         let bare = try repo.orchestrate("approve", "T1", "--by", "ada author")
@@ -84,8 +84,8 @@ struct ApproveTests {
         #expect(agent.status == 2)
         #expect(agent.stderr.contains("because bot-7 wrote or claimed this task"))
         // The committer (Ada) counts as well as the author (Bob).
-        #expect(try repo.orchestrate("approve", "T2", "--by", ReviewFixture.bob).status == 2)
-        #expect(try repo.orchestrate("approve", "T2", "--by", "Ada Author <ada@example.com>").status == 2)
+        #expect(try repo.orchestrateAs(ReviewFixture.bob, "approve", "T2").status == 2)
+        #expect(try repo.orchestrateAs("Ada Author <ada@example.com>", "approve", "T2").status == 2)
 
         // With allowSelfApproval the author may approve.
         try repo.write(".augment-orchestrator.json", #"{"target": "main", "approvals": {"allowSelfApproval": true}}"#)
@@ -98,11 +98,11 @@ struct ApproveTests {
     func approversAllowList() throws {
         let repo = try ReviewFixture.repo(approvals: #"{"approvers": ["rita@example.com"]}"#)
         try ReviewFixture.submittedTask(repo)
-        let bob = try repo.orchestrate("approve", "T1", "--by", ReviewFixture.bob)
+        let bob = try repo.orchestrateAs(ReviewFixture.bob, "approve", "T1")
         #expect(bob.status == 2)
         #expect(bob.stderr.contains("refused by the rule `approvals.approvers`"))
         #expect(bob.stderr.contains("rita@example.com"))
-        let rita = try repo.orchestrate("approve", "T1", "--by", "Rita R. <RITA@example.com>")
+        let rita = try repo.orchestrateAs("Rita R. <RITA@example.com>", "approve", "T1")
         #expect(rita.status == 0, "\(rita)")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
     }
@@ -111,17 +111,17 @@ struct ApproveTests {
     func twoRequired() throws {
         let repo = try ReviewFixture.repo(approvals: #"{"required": 2}"#)
         try ReviewFixture.submittedTask(repo)
-        let first = try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita)
+        let first = try repo.orchestrateOKAs(ReviewFixture.rita, "approve", "T1")
         #expect(first.contains("(1/2)"))
         #expect(first.contains("needs 1 more"))
         // The same approver twice is still one approver.
-        try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita, "--comment", "really")
-        let sameEmail = try repo.orchestrateOK("approve", "T1", "--by", "R. Reviewer <RITA@example.com>")
+        try repo.orchestrateOKAs(ReviewFixture.rita, "approve", "T1", "--comment", "really")
+        let sameEmail = try repo.orchestrateOKAs("R. Reviewer <RITA@example.com>", "approve", "T1")
         #expect(sameEmail.contains("(1/2)"))
         #expect(try ReviewFixture.sqlite(repo, "SELECT approver || ':' || ifnull(comment, '-') FROM approvals") == "\(ReviewFixture.rita):-")
         #expect(try ReviewFixture.show(repo)["state"] as? String == "submitted")
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM cleared_commits") == "0")
-        let second = try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.bob)
+        let second = try repo.orchestrateOKAs(ReviewFixture.bob, "approve", "T1")
         #expect(second.contains("approved T1"))
         #expect(second.contains("(2/2)"))
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
@@ -139,7 +139,7 @@ struct ApproveTests {
         try repo.orchestrateOK("add", "Work")
         let worktree = try repo.orchestrateOK("start", "T1")
         try repo.commit("f.txt", "x\n", in: worktree)
-        let result = try repo.orchestrate("approve", "T1", "--by", ReviewFixture.rita)
+        let result = try repo.orchestrateAs(ReviewFixture.rita, "approve", "T1")
         #expect(result.status == 2)
         #expect(result.stderr == "error: task T1 is running; only a submitted task can be approved (run `git orchestrate submit T1` first)\n")
         #expect(try repo.orchestrate("approve", "T9").status == 2)

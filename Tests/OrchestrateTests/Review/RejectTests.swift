@@ -75,7 +75,7 @@ struct RejectTests {
     func requeue() throws {
         let repo = try ReviewFixture.repo()
         let worktree = try ReviewFixture.submittedTask(repo)
-        try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita)
+        try repo.orchestrateOKAs(ReviewFixture.rita, "approve", "T1")
         #expect(try ReviewFixture.sqlite(repo, "SELECT count(*) FROM cleared_commits") == "1")
         let result = try repo.orchestrate("reject", "T1", "--reason", "use the new API", "--requeue")
         #expect(result.status == 0, "\(result)")

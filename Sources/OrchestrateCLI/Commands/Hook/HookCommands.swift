@@ -23,7 +23,25 @@ struct HooksInstallCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOption
 
+    @Flag(name: .long, help: "In a shared bare repository: install the pre-receive gate (docs/security.md).")
+    var server = false
+
+    @Option(name: .customLong("protect"), help: "With --server: a protected branch glob (repeatable; default: the HEAD branch).")
+    var protect: [String] = []
+
+    @Option(name: .long, help: "With --server: distinct approvers needed.")
+    var required: Int = 1
+
+    @Flag(name: .customLong("require-signed"), help: "With --server: count only approvals signed by the server's allowed signers.")
+    var requireSigned = false
+
     func run() throws {
+        if server {
+            let report = try ServerHook.install(
+                Live.context, protectedBranches: protect, required: max(1, required), requireSigned: requireSigned)
+            Live.out("installed the server gate \(report.hookPath)\(report.chained ? " (the hook that was there is chained)" : ""): protecting \(report.protectedBranches.joined(separator: ", "))\(report.requireSigned ? ", signed approvals required" : "")")
+            return
+        }
         let orchestrator = try Live.orchestrator()
         HookRendering.render(try orchestrator.installHooks(), folder: try orchestrator.hooksDirectory(),
             worktrees: try orchestrator.worktreeHookCoverage(), format: output.format)
@@ -149,7 +167,7 @@ struct HookCommand: ParsableCommand {
     /// Runs hook `name` with git's `arguments`; the exit status for git. `CLI.run` calls this
     /// straight for a known hook name, without the argument parser.
     static func run(name: String, arguments: [String]) -> Int32 {
-        let needsInput = name == HookName.prePush.rawValue || name == HookName.referenceTransaction.rawValue
+        let needsInput = name == HookName.prePush.rawValue || name == HookName.referenceTransaction.rawValue || name == "pre-receive"
         let input = needsInput ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : ""
         return HookRunner.run(Live.context, name: name, arguments: arguments, input: input)
     }

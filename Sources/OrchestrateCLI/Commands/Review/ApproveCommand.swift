@@ -14,7 +14,7 @@ struct ApproveCommand: ParsableCommand {
     @Argument(help: "The task id.", completion: .taskIDs)
     var id: String
 
-    @Option(name: .long, help: "Who approves, as `Name <email>` (default: your git identity).")
+    @Option(name: .long, help: "Who approves, as `Name <email>` (default: your git identity); counts only when your SSH signature proves it.")
     var by: String?
 
     @Option(name: .long, help: "A comment kept with the approval.")
@@ -23,6 +23,9 @@ struct ApproveCommand: ParsableCommand {
     func run() throws {
         let outcome = try Live.orchestrator().approveTask(id, by: by, comment: comment)
         let head = String(outcome.approval.oid.prefix(8))
+        if let claim = outcome.claimedFor {
+            Live.err("note: nothing proves that \(claim) approved (no signature verified for them): recorded as your approval, with --by kept as a claim; see docs/security.md")
+        }
         if outcome.satisfied {
             Live.out("approved \(outcome.task.id) at \(head) by \(outcome.approval.approver) (\(outcome.approvals)/\(outcome.required)); land it with `git orchestrate merge \(outcome.task.id)`")
         } else {

@@ -34,6 +34,9 @@ extension ReviewReport {
             "approvals: \(approvals.count)/\(approvalsRequired)"
                 + (approvals.isEmpty ? "" : " (" + approvals.map(\.approver).joined(separator: ", ") + ")"),
         ]
+        if !untrustedApprovals.isEmpty {
+            lines.append("untrusted: \(untrustedApprovals.map(\.approver).joined(separator: ", ")) (in the database but not in the ledger, or not signed as required: they do not count)")
+        }
         if approvalVoided, let last = voided.last {
             let reason = (try? JSONValue.parse(last.detail))?.objectValue?["reason"]?.stringValue ?? "the head moved"
             lines.append("voided:    an earlier approval no longer holds: \(reason)")

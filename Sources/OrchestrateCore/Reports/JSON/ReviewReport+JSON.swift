@@ -19,6 +19,7 @@ extension ReviewReport {
             }),
             "approvals": .array(approvals.map(\.json)),
             "earlierApprovals": .array(earlierApprovals.map(\.json)),
+            "untrustedApprovals": .array(untrustedApprovals.map(\.json)),
             "approvalsRequired": .int(Int64(approvalsRequired)),
             "approvalVoided": .bool(approvalVoided),
             "voided": .array(voided.map(\.json)),
