@@ -94,7 +94,23 @@ extension Orchestrator {
             if !findings.isEmpty, !findings.contains(where: { $0.message.contains("permission denied") }),
                 let hint = ledgerRebuildHint(main)
             {
-                findings.append(hint)
+                guard repair else {
+                    findings.append(hint)
+                    return findings
+                }
+                // The ledger holds every approval, landing and reject: `--repair` rebuilds from
+                // it, as `init --new-database` does (the unsound file is set aside, never
+                // deleted), then checks the new database like any other.
+                _ = try initialize(context, target: nil, newDatabase: true)
+                findings = findings.map { finding in
+                    var finding = finding
+                    if finding.severity == .problem { finding.repaired = true }
+                    return finding
+                }
+                findings.append(DoctorFinding(
+                    severity: .problem, message: "rebuilt the state database from the approvals ledger \(Ledger.ref)", repaired: true))
+                let orchestrator = try open(context, repository: repository)
+                return findings + (try orchestrator.doctor(repair: repair))
             }
             if findings.isEmpty {
                 throw OrchestrateError.badInput(

@@ -12,10 +12,13 @@ final class Dashboard {
     let token: String
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(_ repo: TestRepo, arguments: [String] = []) throws {
+    /// `serve` run by `identity` (`Name <email>`) when given: the dashboard acts as whoever
+    /// runs it, as the CLI does.
+    init(_ repo: TestRepo, arguments: [String] = [], as identity: String? = nil) throws {
         self.repo = repo
         let server = try BackgroundProcess(
-            [orchestrateBinary, "serve", "--port", "0"] + arguments, cwd: repo.path, environment: repo.environment)
+            [orchestrateBinary, "serve", "--port", "0"] + arguments, cwd: repo.path,
+            environment: identity.map { repo.environment(as: $0) } ?? repo.environment)
         self.server = server
         var printed = ""
         _ = eventually(within: 30) {

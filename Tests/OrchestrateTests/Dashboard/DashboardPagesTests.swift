@@ -10,7 +10,7 @@ struct DashboardPagesTests {
         try ReviewFixture.submittedTask(repo, id: "T1", file: "same.txt", content: "ours\n")
         try ReviewFixture.submittedTask(repo, id: "T2", file: "same.txt", content: "theirs\n")
         try repo.orchestrateOK("add", "<img src=x onerror=alert(1)> & more", "--id", "T3", "--depends-on", "T1", "--priority", "urgent")
-        try repo.orchestrateOK("approve", "T1", "--by", ReviewFixture.rita)
+        try repo.orchestrateOKAs(ReviewFixture.rita, "approve", "T1")
         let d = try Dashboard(repo)
         let page = try d.request("/")
         #expect(page.status == 200)

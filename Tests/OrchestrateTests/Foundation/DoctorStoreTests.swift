@@ -39,16 +39,12 @@ struct DoctorStoreTests {
         let audit = try repo.orchestrate("audit", "verify")
         #expect(audit.status == 1, "\(audit)")
         #expect(audit.stderr.contains("error: the state database \(db) is damaged (SQLite's integrity check: "), "\(audit)")
-        // --repair cannot rebuild lost rows: it says so and leaves the file untouched.
+        // --repair rebuilds the database from the approvals ledger (what every approval,
+        // landing and reject was also written to), setting the damaged file aside untouched.
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         let repair = try repo.orchestrate("doctor", "--repair")
-        #expect(repair.status == 1, "\(repair)")
-        #expect(repair.stdout.contains("left: 1 problem that --repair cannot fix safely"), "\(repair)")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
-        // The way out the advice names: the damaged file kept aside, and doctor keeps saying
-        // that tasks recorded only there are not in the new database.
-        let fresh = try repo.orchestrate("init", "--new-database")
-        #expect(fresh.status == 0, "\(fresh)")
+        #expect(repair.status == 0, "\(repair)")
+        #expect(repair.stdout.contains("repaired: rebuilt the state database from the approvals ledger"), "\(repair)")
         let aside = try #require(try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/orchestrate").first { $0.hasPrefix("orchestrate.sqlite.replaced-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/orchestrate/" + aside)) == before)
         let after = try repo.orchestrate("doctor")

@@ -43,6 +43,29 @@ struct LocalTrustTests {
         #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
     }
 
+    @Test("doctor --repair rebuilds a deleted or damaged database from the ledger; the damaged file is kept aside", arguments: ["deleted", "damaged"])
+    func doctorRepairRebuilds(how: String) throws {
+        let (repo, oid) = try Self.landedByHand(approve: true)
+        let db = ReviewFixture.database(repo)
+        if how == "deleted" {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        } else {
+            try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: db))
+        }
+        let look = try repo.orchestrate("doctor")
+        #expect(look.status == 1, "\(look)")
+        let repair = try repo.orchestrate("doctor", "--repair")
+        #expect(repair.stdout.contains("repaired: rebuilt the state database from the approvals ledger"), "\(repair)")
+        #expect(try repo.orchestrate("verify", "origin/main..main").status == 0)
+        #expect(try ReviewFixture.show(repo)["state"] as? String == "approved")
+        #expect(try repo.gitResult("push", "origin", "main").status == 0)
+        #expect(try GateFixture.remoteTip(repo, "main") == oid)
+        let aside = try FileManager.default.contentsOfDirectory(atPath: (db as NSString).deletingLastPathComponent)
+            .filter { $0.contains(".replaced-") }
+        #expect(aside.isEmpty == (how == "deleted"), "\(aside)")
+        try repo.orchestrateOK("audit", "verify")
+    }
+
     @Test("a new init over an existing ledger does not take unapproved history as approved")
     func reinitDoesNotRebaseline() throws {
         let (repo, oid) = try Self.landedByHand(approve: false)
