@@ -85,7 +85,11 @@ struct MetricsTests {
         let repo = try TestRepo(initialize: true)
         try MetricsHistory.write(into: repo)
         try repo.orchestrateOK("add", "Still waiting")
-        #expect(try repo.orchestrate("audit", "verify").status == 0)
+        // The generated approvals and landings were appended to the database alone: the chain
+        // is intact, but the approvals ledger does not vouch for them, and `audit verify` says
+        // so (docs/security.md). metrics reads the audit trail as it is.
+        let verify = try repo.orchestrate("audit", "verify")
+        #expect(verify.status == 1 && "\(verify)".contains("ledger"), "\(verify)")
         let text = try repo.orchestrateOK("metrics", "--since", "2026-01-05T00:00:00Z", "--format", "json")
         let m = try #require(try TestRepo.json(text) as? [String: Any])
         Self.checkDurations(m)
