@@ -149,13 +149,19 @@ struct ConfigReader {
         var names = Set<String>()
         return try items.enumerated().map { index, item in
             let key = "checks[\(index)]"
-            let c = try object(item, key, allowed: ["name", "command", "timeoutSeconds"])
+            let c = try object(item, key, allowed: ["name", "command", "timeoutSeconds", "retries"])
             guard let nameValue = c["name"] else { throw fail(key, "needs a `name`") }
             guard let commandValue = c["command"] else { throw fail(key, "needs a `command` (an argv array)") }
             var check = Config.Check(
                 name: try string(nameValue, "\(key).name"), command: try argv(commandValue, "\(key).command"))
             guard names.insert(check.name).inserted else { throw fail("\(key).name", "repeats the check name \"\(check.name)\"") }
             if let t = c["timeoutSeconds"] { check.timeoutSeconds = try int(t, "\(key).timeoutSeconds", min: 1) }
+            if let r = c["retries"] {
+                check.retries = try int(r, "\(key).retries", min: 0)
+                guard check.retries <= Config.Check.maxRetries else {
+                    throw fail("\(key).retries", "must be at most \(Config.Check.maxRetries)")
+                }
+            }
             return check
         }
     }

@@ -19,6 +19,11 @@ public struct Config: Sendable, Equatable {
         public var name: String
         public var command: [String]
         public var timeoutSeconds: Int = 1800
+        /// How many times a failing run is repeated before the check counts as failed (a
+        /// flaky test suite); the audit trail says when a retry passed.
+        public var retries: Int = 0
+        /// A bound on `retries`: past a few reruns a check is not flaky but failing.
+        public static let maxRetries = 10
     }
 
     public struct Merge: Sendable, Equatable {

@@ -8,10 +8,21 @@ public struct CheckResult: Sendable, Equatable {
     public var timedOut: Bool
     /// The last lines of its combined output.
     public var outputTail: String
+    /// How many times it ran: 1, or more when `retries` reran a failure.
+    public var runs: Int = 1
     public var passed: Bool { exitStatus == 0 && !timedOut }
+    /// Failed at first and passed on a retry: a flaky check.
+    public var passedOnRetry: Bool { passed && runs > 1 }
 
     var json: JSONValue {
-        ["name": .string(name), "exitStatus": .int(Int64(exitStatus)), "timedOut": .bool(timedOut), "passed": .bool(passed)]
+        var fields: [String: JSONValue] = [
+            "name": .string(name), "exitStatus": .int(Int64(exitStatus)), "timedOut": .bool(timedOut), "passed": .bool(passed),
+        ]
+        if runs > 1 {
+            fields["runs"] = .int(Int64(runs))
+            fields["passedOnRetry"] = .bool(passedOnRetry)
+        }
+        return .object(fields)
     }
 }
 
@@ -20,7 +31,16 @@ extension Orchestrator {
     func runChecks(in directory: String, task: TaskRecord, commit: String) throws -> [CheckResult] {
         var results: [CheckResult] = []
         for check in config.checks {
-            let result = try runCheck(check, in: directory, task: task, commit: commit)
+            var result = try runCheck(check, in: directory, task: task, commit: commit)
+            // A failing run is repeated up to `retries` times on the same tree; the first pass
+            // counts, and the result says how many runs it took.
+            var runs = 1
+            while !result.passed && runs <= check.retries {
+                runs += 1
+                context.err("note: check \(check.name) of \(task.id) failed (exit \(result.exitStatus)); retry \(runs - 1) of \(check.retries)")
+                result = try runCheck(check, in: directory, task: task, commit: commit)
+            }
+            result.runs = runs
             results.append(result)
             if !result.passed { break }
         }

@@ -74,7 +74,14 @@ public struct MetricsCalculator {
             case AuditKind.runEnded.rawValue:
                 outcomes[detail["outcome"]?.stringValue ?? "unknown", default: 0] += 1
             case AuditKind.landed.rawValue:
-                checkRuns += (detail["checks"]?.arrayValue ?? []).count
+                for check in detail["checks"]?.arrayValue ?? [] {
+                    // A check that `retries` ran again: its failed runs passed later on the
+                    // very same tree, so each is a failure and a flake.
+                    let reruns = max(0, Int(check.objectValue?["runs"]?.intValue ?? 1) - 1)
+                    checkRuns += 1 + reruns
+                    checkFailed += reruns
+                    flaky += reruns
+                }
             case AuditKind.checkFailed.rawValue:
                 checkRuns += 1
                 checkFailed += 1
