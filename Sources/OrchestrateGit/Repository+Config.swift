@@ -7,13 +7,7 @@ extension Repository {
         var config: OpaquePointer?
         try check("git_repository_config_snapshot", git_repository_config_snapshot(&config, handle))
         defer { git_config_free(config) }
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        let status = git_config_get_string_buf(&buffer, config, key)
-        if status == GIT_ENOTFOUND.rawValue { return nil }
-        try check("git_config_get_string_buf", status)
-        guard let ptr = buffer.ptr else { return nil }
-        return String(cString: ptr)
+        return try ConfigFile.readString(key, from: config)
     }
 
     /// Sets `key` in the repository's own configuration file (`<common dir>/config`).

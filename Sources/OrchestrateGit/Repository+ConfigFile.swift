@@ -10,6 +10,12 @@ public enum ConfigFile {
         if opened == GIT_ENOTFOUND.rawValue { return nil }
         try check("git_config_open_ondisk", opened)
         defer { git_config_free(config) }
+        return try readString(key, from: config)
+    }
+
+    /// The string value of `key` in an open configuration, or nil when it is not set: the one
+    /// place that reads a value out of a libgit2 config, for a file or a repository snapshot.
+    static func readString(_ key: String, from config: OpaquePointer?) throws -> String? {
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         let status = git_config_get_string_buf(&buffer, config, key)
