@@ -23,9 +23,11 @@ public struct GCOutcome: Sendable {
 public struct GCReport: Sendable {
     public var outcomes: [GCOutcome]
     public var dryRun: Bool
+    /// What emptying the trash of landed worktrees did.
+    public var trash: [TrashOutcome] = []
 
     /// Whether everything that could be collected was.
-    public var allRemoved: Bool { outcomes.allSatisfy(\.removed) }
+    public var allRemoved: Bool { outcomes.allSatisfy(\.removed) && trash.allSatisfy(\.deleted) }
 }
 
 extension Orchestrator {
@@ -44,7 +46,9 @@ extension Orchestrator {
         for task in tasks {
             if let outcome = try collect(task, target: target, dryRun: dryRun) { outcomes.append(outcome) }
         }
-        return GCReport(outcomes: outcomes, dryRun: dryRun)
+        // Under the merge lock, so a move a kill interrupted can be finished first.
+        let trash = dryRun ? [] : try emptyTrash(finishingMoves: true) { context.err("gc: trash: " + $0) }
+        return GCReport(outcomes: outcomes, dryRun: dryRun, trash: trash)
     }
 
     /// One task's part of `gc`; nil when nothing of it is left.
