@@ -95,7 +95,11 @@ extension Orchestrator {
                 ]
                 if let id = TaskID(entry.task) {
                     try store.write { tx in
-                        try tx.appendAudit(NewAuditEvent(kind: .collected, task: id, oid: kept.oid.hex, actor: actor, detail: detail))
+                        // Once per kept ref, even when a kill made this a second pass.
+                        let said = try tx.auditEvents(task: id).contains { $0.kind == AuditKind.collected.rawValue && $0.oid == kept.oid.hex }
+                        if !said {
+                            try tx.appendAudit(NewAuditEvent(kind: .collected, task: id, oid: kept.oid.hex, actor: actor, detail: detail))
+                        }
                     }
                 }
                 log("kept the uncommitted work of \(entry.task) (\(changes.count) path\(changes.count == 1 ? "" : "s"): \(changes.prefix(5).map(\.path).joined(separator: ", "))) at \(kept.ref) before deleting \(entry.worktree)")

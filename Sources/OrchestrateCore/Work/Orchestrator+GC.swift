@@ -40,6 +40,9 @@ extension Orchestrator {
     public func collectGarbage(dryRun: Bool) throws -> GCReport {
         let lock = dryRun ? nil : try MergeLock.acquire(directory: paths.locksDir, wait: 2, then: "git orchestrate gc")
         defer { withExtendedLifetime(lock) {} }
+        // A landing's own clean-up a kill interrupted is finished as merge would (its branch
+        // is what landed, not work to keep), its worktree into the trash emptied below.
+        if !dryRun { try finishInterruptedCleanups() }
         let tasks = try store.read { try $0.tasks(in: TaskState.allCases.filter(\.isFinished)) }
         let target = try mainRepository.referenceTarget(targetRef)
         var outcomes: [GCOutcome] = []
@@ -47,6 +50,7 @@ extension Orchestrator {
             if let outcome = try collect(task, target: target, dryRun: dryRun) { outcomes.append(outcome) }
         }
         // Under the merge lock, so a move a kill interrupted can be finished first.
+        trashedThisRun = []
         let trash = dryRun ? [] : try emptyTrash(finishingMoves: true) { context.err("gc: trash: " + $0) }
         return GCReport(outcomes: outcomes, dryRun: dryRun, trash: trash)
     }
