@@ -127,12 +127,12 @@ struct WorktreeTrash {
         let doomed = folder(Self.deletingPrefix + name)
         try rename(folder(name), doomed)
         pause("trash-deleting")
-        try FileManager.default.removeItem(atPath: doomed)
+        try TreeRemoval.remove(doomed)
     }
 
     /// Finishes deleting what a killed emptier left.
     func deleteLeftovers() {
-        for name in deletingNames() { try? FileManager.default.removeItem(atPath: folder(name)) }
+        for name in deletingNames() { try? TreeRemoval.remove(folder(name)) }
     }
 
     private func nextName(for task: String) -> String {
