@@ -45,6 +45,12 @@ struct WorktreeTrash {
     /// moved when the trash cannot take it (another file system: `rename` says EXDEV).
     func setAside(_ entry: Entry) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A rename cannot cross file systems: find out before anything moves.
+        var here = stat()
+        var there = stat()
+        if stat(directory, &here) == 0, stat(entry.worktree, &there) == 0, here.st_dev != there.st_dev {
+            throw TrashError(path: entry.worktree, code: EXDEV)
+        }
         let name = nextName(for: entry.task)
         let dir = folder(name)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
