@@ -30,6 +30,13 @@ extension Orchestrator {
                     reason, task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload,
                     checkoutsOwed: true)
                 result.completed.append(entry.task)
+                // A batch killed between moving the task's branch and resetting its worktree:
+                // the reset is finished (nothing of the user's is in that state to lose).
+                if let task = try store.read({ try $0.task(entry.task) }), let worktree = task.worktree,
+                    let repo = try? Repository.open(at: worktree)
+                {
+                    _ = try? uncommittedChanges(in: repo, branch: task.branch)
+                }
                 context.err("merge: recorded the landing of \(entry.task) (\(oldTip.short()) → \(newTip.short())) left unrecorded by an interrupted merge")
             } else {
                 try store.write { try $0.setMergeJournalState(entry.id, "abandoned") }

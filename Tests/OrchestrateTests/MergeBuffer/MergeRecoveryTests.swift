@@ -9,8 +9,10 @@ struct MergeRecoveryTests {
     @Test("a task worktree killed half way through its reset (some files new, the index old) is found by doctor and finished by doctor --repair; the task lands")
     func halfResetWorktree() throws {
         let repo = try TestRepo.forMerge()
+        // One task at a time: the branch and its worktree move before the checks (a batch
+        // moves them after its landing, and the crash matrix kills it there).
         try repo.commitConfig("""
-            {"checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
+            {"merge": {"batchSize": 1}, "checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
             """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")

@@ -62,6 +62,8 @@ extension MergeReport {
             "target": .string(target), "dryRun": .bool(dryRun), "startTip": .string(startTip), "endTip": .string(endTip),
             "landed": .array(outcomes.filter { $0.result == .landed }.map { .string($0.task.rawValue) }),
             "tasks": .array(outcomes.map(\.json)),
+            "batches": .array(batches.map(\.json)),
+            "checkRuns": .int(Int64(batches.reduce(0) { $0 + $1.runs.count })),
         ]
     }
 }
