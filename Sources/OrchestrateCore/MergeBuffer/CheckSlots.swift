@@ -16,6 +16,8 @@ struct CheckSlots {
     /// The main repository (where `git worktree add` registers the slots).
     let mainWorkTree: String
     let environment: [String: String]
+    /// Crash testing: `before-slot-reset`, before a slot's files are written.
+    let pause: (String) -> Void
 
     func path(_ slot: Int) -> String { root + "/\(slot)" }
 
@@ -23,6 +25,7 @@ struct CheckSlots {
     /// ignored build output kept for the next run) in slot `slot` and returns its folder.
     func prepare(_ slot: Int, at commit: ObjectID) throws -> String {
         let folder = path(slot)
+        pause("before-slot-reset")
         if let repo = try? Repository.open(at: folder) {
             do {
                 try repo.hardReset(to: commit)
@@ -57,6 +60,7 @@ extension Orchestrator {
     var checkSlots: CheckSlots {
         CheckSlots(
             root: paths.stateDir + "/check-slots", mainWorkTree: paths.mainWorktree,
-            environment: context.environment.filter { !["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"].contains($0.key) })
+            environment: context.environment.filter { !["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"].contains($0.key) },
+            pause: { [unowned self] point in self.faultInjectionPause(point) })
     }
 }
