@@ -651,6 +651,7 @@ def main():
             "landing-worktrees": lambda: bench.landing(
                 f"landing {options.wt_tasks} with worktrees", tasks=options.wt_tasks, worktrees=True),
             "conflicts": bench.conflicts,
+            "batches": lambda: __import__("bench_batches").scenario(bench),  # scripts/bench_batches.py
             "gate": bench.gate, "spawn": bench.spawn, "reads": bench.reads, "hooks": bench.hooks,
         }
         for name in wanted:
