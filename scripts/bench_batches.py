@@ -29,17 +29,19 @@ HERMETIC = {
     "GIT_COMMITTER_NAME": "Bench Author", "GIT_COMMITTER_EMAIL": "author@bench.invalid",
     "TZ": "UTC", "NO_COLOR": "1",
 }
-REVIEWER = "bench-reviewer@bench.invalid"
+# Approvals come from a reviewer other than the author, as git knows them (committer identity).
+REVIEWER = {"GIT_COMMITTER_NAME": "Bench Reviewer", "GIT_COMMITTER_EMAIL": "reviewer@bench.invalid"}
 
 
-def env():
+def env(extra=None):
     e = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")}
     e.update(HERMETIC)
+    e.update(extra or {})
     return e
 
 
-def run(args, cwd, check=True):
-    result = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
+def run(args, cwd, check=True, identity=None):
+    result = subprocess.run(args, cwd=cwd, env=env(identity), capture_output=True, text=True)
     if check and result.returncode != 0:
         raise SystemExit(f"error: `{' '.join(args)}` failed in {cwd}: {result.stderr.strip()}")
     return result
@@ -74,7 +76,7 @@ def set_up(binary, folder, tasks, culprits):
         run(["git", "add"] + names, wt)
         run(["git", "commit", "-q", "--no-verify", "-m", f"Task {tid}"], wt)
         run([binary, "submit", tid], repo)
-        run([binary, "approve", tid, "--by", REVIEWER], repo)
+        run([binary, "approve", tid], repo, identity=REVIEWER)
     return repo
 
 
@@ -83,7 +85,7 @@ def configure(repo, check_seconds, batch_size, parallel, log_path):
     land the very same commits."""
     script = os.path.join(os.path.dirname(repo), "check.sh")
     with open(script, "w") as handle:
-        handle.write(f"#!/bin/sh\nsleep {check_seconds}\necho run >> {log_path}\n"
+        handle.write(f"#!/bin/sh\nsleep {check_seconds}\necho run >> '{log_path}'\n"
                      "for f in BROKEN-*; do [ -e \"$f\" ] && exit 1; done\nexit 0\n")
     os.chmod(script, 0o755)
     config = {"merge": {"batchSize": batch_size, "parallelChecks": parallel, "onFailure": "stop"},
@@ -145,7 +147,7 @@ def scenarios(binary, folder, parallel, big_tasks=100):
     out.append(scenario_pair(binary, folder, "12 tasks, 2 s check, one culprit", 12, {7}, 2, parallel))
     step = max(1, round(big_tasks / (big_tasks * 0.05))) if big_tasks >= 20 else big_tasks
     culprits = {i for i in range(1, big_tasks + 1) if i % step == step // 2}
-    out.append(scenario_pair(binary, folder, f"{big_tasks} tasks, 1 s check, {len(culprits)} culprits", big_tasks, culprits, 1, parallel))
+    out.append(scenario_pair(binary, folder, f"{big_tasks} tasks, 1 s check, {len(culprits)} culprit{'' if len(culprits) == 1 else 's'}", big_tasks, culprits, 1, parallel))
     return out
 
 
