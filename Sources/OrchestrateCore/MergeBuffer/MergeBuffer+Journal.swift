@@ -47,8 +47,26 @@ extension Orchestrator {
         // What the journal cannot tell: a checkout left half way by a kill during its catch-up
         // (files written, index not), or by git's index.lock at the time.
         for line in try bringStaleCheckoutsForward(staleCheckouts()) { context.err("merge: \(line)") }
+        try removeKilledMergesBranchLocks()
         try finishInterruptedCleanups()
         return result
+    }
+
+    /// git's lock files on the branches of landed tasks: after its landing only the merge
+    /// buffer writes such a branch (moving it onto what landed, deleting it), and always under
+    /// the merge lock, which this run holds — so a lock there is a killed merge's own (libgit2
+    /// takes it, writes or deletes the ref, then removes it). Left alone it would block that
+    /// branch's cleanup for good.
+    func removeKilledMergesBranchLocks() throws {
+        let folder = paths.commonDir + "/refs/heads/" + config.branchPrefix
+        guard let entries = FileManager.default.enumerator(atPath: folder) else { return }
+        let locks = entries.compactMap { $0 as? String }.filter { $0.hasSuffix(".lock") }
+        guard !locks.isEmpty else { return }
+        let merged = Set(try store.read { try $0.tasks(in: [.merged]) }.map(\.branch))
+        for lock in locks where merged.contains(config.branchPrefix + String(lock.dropLast(5))) {
+            try FileManager.default.removeItem(atPath: folder + lock)
+            context.err("merge: removed \(folder + lock), left by an interrupted merge on the branch of a landed task")
+        }
     }
 
     /// Records a landing in one transaction: journal row done, task merged, landing row,
