@@ -37,6 +37,13 @@ public struct Config: Sendable, Equatable {
         /// With checks: how many candidates are checked at once, each in a check slot of its
         /// own (`merge.parallelChecks`); the machine's active processors by default.
         public var parallelChecks = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// `merge.cleanup`: who empties the trash of landed worktrees (docs/merge-buffer.md).
+        public var cleanup: Cleanup = .background
+    }
+
+    /// `merge.cleanup`: a detached process after the run, or `merge` itself before it returns.
+    public enum Cleanup: String, Sendable, Equatable, CaseIterable {
+        case background, foreground
     }
 
     /// `merge.onFailure`: stop there for a person, or go back to the agent with the evidence.

@@ -52,6 +52,8 @@ public struct MergeReport: Sendable {
     public var outcomes: [MergeOutcome]
     /// With checks: the batches checked (dry run: the batches it would form), in order.
     public var batches: [MergeBatch] = []
+    /// The landed worktrees set aside, and who empties them (nil: none, or a dry run).
+    public var trash: TrashStatus? = nil
 
     /// Whether every considered task landed (or would land).
     public var allLanded: Bool { outcomes.allSatisfy { $0.result == .landed } }

@@ -43,6 +43,8 @@ struct ConfigSchemaTests {
         (#"{"merge": {"batchSize": 2.5}}"#, false),
         (#"{"merge": {"parallelChecks": 0}}"#, false),
         (#"{"merge": {"parallelChecks": "2"}}"#, false),
+        (#"{"merge": {"cleanup": "foreground"}}"#, true),
+        (#"{"merge": {"cleanup": "later"}}"#, false),
         (#"{"stacking": true, "enforcePaths": false}"#, true),
         (#"{"gate": {"failClosed": false, "allowProtectedDeletion": true}}"#, true),
         (#"{"agent": {"command": ["my-agent", "{id}"], "env": {"A": ""}, "setup": {"copy": [".env"]}}}"#, true),

@@ -71,6 +71,12 @@ extension MergeReport {
             "tasks": .array(outcomes.map(\.json)),
             "batches": .array(batches.map(\.json)),
             "checkRuns": .int(Int64(batches.reduce(0) { $0 + $1.runs.count })),
+            "trash": trash.map { t in
+                [
+                    "path": .string(t.path), "entries": .array(t.entries.map(JSONValue.string)),
+                    "emptierPid": t.emptierPid.map { .int(Int64($0)) } ?? .null, "log": .string(t.log), "emptied": .bool(t.emptied),
+                ]
+            } ?? .null,
         ]
     }
 }
