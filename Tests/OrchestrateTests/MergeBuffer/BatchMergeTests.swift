@@ -188,4 +188,26 @@ struct BatchMergeTests {
         #expect(try repo.revParse("main") == tip)
         #expect(Self.checked(repo).isEmpty, "a dry run runs no check")
     }
+
+    @Test("a speculative check made moot is killed with what it started: the whole batch passed first, the half prefix's run stops and is reported killed")
+    func mootSpeculationKilled() throws {
+        let repo = try TestRepo.forMerge()
+        let pidFile = repo.scratch + "/slow-pid"
+        // A prefix shorter than the batch sleeps in a child process, recording its pid.
+        let extra = "if [ $(echo $ORCHESTRATE_TASKS | wc -w) -lt 4 ]; then sleep 60 & echo $! > \(pidFile); wait; fi"
+        try Self.recordingCheck(repo, batchSize: 20, parallel: 2, extra: extra)
+        let tasks = try (1...4).map { try repo.approvedTask("Task \($0)", files: [("f\($0).txt", "\($0)\n")]).id }
+        let result = try repo.orchestrate("merge", "--format", "json")
+        #expect(result.status == 0, "\(result)")
+        for id in tasks { #expect(try repo.taskJSON(id)["state"] as? String == "merged") }
+        let runs = (try Self.report(result)["batches"] as? [[String: Any]])?.first?["checkRuns"] as? [[String: Any]] ?? []
+        #expect(runs.count == 2, "\(runs)")
+        #expect(runs.contains { ($0["tasks"] as? [String])?.count == 2 && $0["killed"] as? Bool == true }, "\(runs)")
+        #expect(runs.contains { ($0["tasks"] as? [String])?.count == 4 && $0["passed"] as? Bool == true }, "\(runs)")
+        #expect(result.stderr.contains("no longer needed"), "\(result)")
+        if let pid = repo.read("slow-pid", in: repo.scratch).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+            usleep(200_000)
+            #expect(kill(pid, 0) != 0, "the moot check's child \(pid) was killed with it")
+        }
+    }
 }
