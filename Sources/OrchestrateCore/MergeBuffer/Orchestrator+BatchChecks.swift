@@ -20,7 +20,7 @@ extension Orchestrator {
         var search = BatchSearch(count: chain.count, width: max(1, config.merge.parallelChecks))
         var results: [Int: [CheckResult]] = [:]
         let tasks = chain.map(\.task)
-        context.err("merge: batch \(batch.number): \(chain.count) task\(chain.count == 1 ? "" : "s") (\(landedBefore + 1)–\(landedBefore + chain.count) of \(total)), candidate \(chain[chain.count - 1].newTip.short())")
+        say("merge: batch \(batch.number): \(chain.count) task\(chain.count == 1 ? "" : "s") (\(landedBefore + 1)–\(landedBefore + chain.count) of \(total)), candidate \(chain[chain.count - 1].newTip.short())")
         while !search.settled {
             let probes = search.probes()
             let done = DispatchSemaphore(value: 0)
@@ -31,7 +31,7 @@ extension Orchestrator {
                 let job = try checkJob(slot: i + 1, directory: folder, tasks: Array(tasks.prefix(prefix)), commit: commit)
                 job.start(done: done)
                 jobs.append(job)
-                context.err("merge: batch \(batch.number): slot \(i + 1) checks \(prefix == chain.count ? "all \(prefix)" : "the first \(prefix)") at \(commit.short())")
+                say("merge: batch \(batch.number): slot \(i + 1) checks \(prefix == chain.count ? "all \(prefix)" : "the first \(prefix)") at \(commit.short())")
             }
             var open = Set(jobs.indices)
             while !open.isEmpty {
@@ -42,16 +42,16 @@ extension Orchestrator {
                 for i in open where jobs[i].finished {
                     open.remove(i)
                     let job = jobs[i]
-                    for note in job.notes { context.err(note) }
+                    for note in job.notes { say(note) }
                     if job.killed { continue }
                     results[job.prefix] = job.results
                     search.record(job.prefix, passed: job.passed)
                     let line = "prefix \(job.prefix) of \(chain.count) \(job.passed ? "passed" : "failed") in slot \(job.slot) (\(String(format: "%.1f", job.seconds)) s)"
                     batch.bisection.append(line)
-                    context.err("merge: batch \(batch.number): \(line)")
+                    say("merge: batch \(batch.number): \(line)")
                     for j in open where search.isMoot(jobs[j].prefix) && !jobs[j].killed {
                         jobs[j].kill()
-                        context.err("merge: batch \(batch.number): stopped the check of prefix \(jobs[j].prefix) in slot \(jobs[j].slot): no longer needed")
+                        say("merge: batch \(batch.number): stopped the check of prefix \(jobs[j].prefix) in slot \(jobs[j].slot): no longer needed")
                     }
                 }
             }
@@ -66,6 +66,12 @@ extension Orchestrator {
         verdict.passingResults = results[search.passing] ?? []
         if let culprit = verdict.culprit { verdict.culpritResults = results[culprit] ?? [] }
         return verdict
+    }
+
+    /// A progress line on stderr; on a terminal the slots' line is cleared first.
+    private func say(_ line: String) {
+        if context.stderrIsTerminal { context.errRaw("\r\u{1B}[2K") }
+        context.err(line)
     }
 
     /// On a terminal: one line of the slots at work and how long each has run.

@@ -85,9 +85,9 @@ extension Orchestrator {
                 run.outcomes.append(outcome)
                 remaining.removeAll { $0 == entry.task.id }
             }
-            let passing = Array(chain.prefix(verdict.passing))
-            if !passing.isEmpty {
-                for entry in passing { chain[chain.firstIndex { $0.task.id == entry.task.id }!].outcome.checks = verdict.passingResults }
+            if verdict.passing > 0 {
+                // Every task of the passing prefix carries the checks of the tree that landed it.
+                for i in 0..<verdict.passing { chain[i].outcome.checks = verdict.passingResults }
                 let landed = try landBatch(Array(chain.prefix(verdict.passing)), run: &run)
                 switch landed {
                 case .landed(let ids):
@@ -130,7 +130,8 @@ extension Orchestrator {
         let landing = outcomes.filter { $0.result == .landed }
         guard !landing.isEmpty else { return [] }
         let tasks = try store.read { try $0.tasks(in: [.approved]) }
-        let predicted = try predictConflicts(among: tasks, tip: targetTip()).pairs
+        // Pairs grow with the square of the queue: past `status`'s limit, `conflicts` computes them.
+        let predicted = tasks.count > Orchestrator.statusConflictLimit ? [] : try predictConflicts(among: tasks, tip: targetTip()).pairs
         var batches: [MergeBatch] = []
         let size = config.merge.batchSize
         for start in stride(from: 0, to: landing.count, by: size) {
