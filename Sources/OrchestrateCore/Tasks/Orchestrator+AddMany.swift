@@ -32,6 +32,25 @@ extension Orchestrator {
     /// duplicate or taken ids, dependencies neither in the file nor in the database, and cycles
     /// through both are refused (exit 2 naming the entry and field) with nothing written.
     /// Entries without an id get the next default ids, in file order.
+    /// The id of a task of a file: the one it gives (refused when taken), or the next free
+    /// `T<n>` that the file itself does not claim (`T7` given explicitly).
+    private func fileTaskID(
+        _ text: String?, label: String, next: inout Int, explicit: [TaskID: String], tx: StoreTransaction
+    ) throws -> TaskID {
+        if let text {
+            let id = try parseID(text)
+            if try tx.task(id) != nil {
+                throw OrchestrateError.badInput("\(label), field id: a task \(id) already exists; choose another id")
+            }
+            return id
+        }
+        while true {
+            guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
+            next += 1
+            if explicit[made] == nil { return made }
+        }
+    }
+
     public func addTasks(_ entries: [TaskFileEntry]) throws -> [TaskRecord] {
         let requests = try entries.map { try (entry: $0, task: resolve($0)) }
         for (entry, task) in requests {
@@ -53,22 +72,9 @@ extension Orchestrator {
             var ids: [TaskID] = []
             var inFile = Set<TaskID>()
             for (entry, task) in requests {
-                let id: TaskID
-                if let text = task.id {
-                    id = try parseID(text)
-                    if try tx.task(id) != nil {
-                        throw OrchestrateError.badInput("\(entry.label), field id: a task \(id) already exists; choose another id")
-                    }
-                } else {
-                    // Skip numbers the file itself claims (`T7` given explicitly).
-                    var candidate: TaskID
-                    repeat {
-                        guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
-                        candidate = made
-                        next += 1
-                    } while explicit[candidate] != nil
-                    id = candidate
-                }
+                // One call, not a `let` set in two branches: Swift 6.3.1's release build
+                // crashed on the latter (OSSACompleteLifetime, a compiler bug).
+                let id = try fileTaskID(task.id, label: entry.label, next: &next, explicit: explicit, tx: tx)
                 let branch = branchName(for: id)
                 guard Repository.isValidReferenceName("refs/heads/\(branch)") else {
                     throw OrchestrateError.badInput("\(entry.label), field id: \(branch) is not a valid branch name; choose another id")
