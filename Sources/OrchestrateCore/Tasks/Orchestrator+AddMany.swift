@@ -52,22 +52,23 @@ extension Orchestrator {
             var next = try tx.nextDefaultID().defaultNumber ?? 1
             var ids: [TaskID] = []
             var inFile = Set<TaskID>()
+            // Swift 6.3.1's release build crashed (signal 6, "Invalid SIL provided to
+            // OSSACompleteLifetime") on a `let id: TaskID` assigned in both branches of an
+            // if/else that throws; a function returning the id compiles.
+            func nextDefault() -> TaskID {
+                // Skip numbers the file itself claims (`T7` given explicitly).
+                var candidate: TaskID
+                repeat {
+                    guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
+                    candidate = made
+                    next += 1
+                } while explicit[candidate] != nil
+                return candidate
+            }
             for (entry, task) in requests {
-                let id: TaskID
-                if let text = task.id {
-                    id = try parseID(text)
-                    if try tx.task(id) != nil {
-                        throw OrchestrateError.badInput("\(entry.label), field id: a task \(id) already exists; choose another id")
-                    }
-                } else {
-                    // Skip numbers the file itself claims (`T7` given explicitly).
-                    var candidate: TaskID
-                    repeat {
-                        guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
-                        candidate = made
-                        next += 1
-                    } while explicit[candidate] != nil
-                    id = candidate
+                let id = try task.id.map { try parseID($0) } ?? nextDefault()
+                if task.id != nil, try tx.task(id) != nil {
+                    throw OrchestrateError.badInput("\(entry.label), field id: a task \(id) already exists; choose another id")
                 }
                 let branch = branchName(for: id)
                 guard Repository.isValidReferenceName("refs/heads/\(branch)") else {
