@@ -13,9 +13,7 @@ extension Repository {
     /// rewriting the index of a worktree an agent may be committing in.
     func statusByGit() -> [StatusEntry]? {
         guard let workdir else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let arguments = [
             "git", "--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
             "--untracked-files=all", "--ignore-submodules=all",
         ]
@@ -27,16 +25,9 @@ extension Repository {
         // GIT_DIR set to the repository that runs it).
         env["GIT_DIR"] = gitDir
         env["GIT_WORK_TREE"] = workdir
-        process.environment = env
-        process.currentDirectoryURL = URL(fileURLWithPath: workdir)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        guard let output = try? ProgramRun.run(arguments, environment: env, directory: workdir), output.status == 0
+        else { return nil }
+        let data = output.stdout
         return Repository.parsePorcelainZ(data)
     }
 
