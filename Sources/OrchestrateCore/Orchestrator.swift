@@ -16,6 +16,8 @@ public final class Orchestrator {
     public let store: Store
     /// How often each crash-test pause point was reached (see `faultInjectionPause`).
     var faultInjectionHits: [String: Int] = [:]
+    /// The trash entries this process set aside (landed worktrees), for `merge` to dispose of.
+    var trashedThisRun: [String] = []
     /// git's committer identity, asked of git on first use (see `GitIdentity`): in the
     /// repository's work tree, or where we are when git set GIT_DIR (inside a hook), since that
     /// may be relative to here.

@@ -16,19 +16,32 @@ struct GCCommand: ParsableCommand {
     @Flag(name: .long, help: "Print what would be removed; remove nothing.")
     var dryRun = false
 
+    @Flag(name: .long, help: "Only empty the trash of landed worktrees (what `merge` starts in the background).")
+    var trash = false
+
     @OptionGroup var format: FormatOption
 
     func run() throws {
+        if trash {
+            let outcomes = try Live.orchestrator().emptyTrashInBackground()
+            if format.format == .json { Live.json(["trash": .array(outcomes.map(\.json))]) }
+            if !outcomes.allSatisfy(\.deleted) { throw ExitCode(1) }
+            return
+        }
         let report = try Live.orchestrator().collectGarbage(dryRun: dryRun)
         switch format.format {
         case .json:
             Live.json(report.json)
         case .table:
-            if report.outcomes.isEmpty { Live.out("nothing to remove: no finished task has a worktree or branch left") }
+            if report.outcomes.isEmpty && report.trash.isEmpty { Live.out("nothing to remove: no finished task has a worktree or branch left") }
             for outcome in report.outcomes { Live.out(outcome.line(dryRun: report.dryRun)) }
+            for outcome in report.trash { Live.out(outcome.line) }
         }
         for outcome in report.outcomes {
             if let reason = outcome.reason { Live.err("kept \(outcome.task): \(reason)") }
+        }
+        for outcome in report.trash {
+            if let reason = outcome.reason { Live.err("kept \(outcome.entry) in the trash: \(reason)") }
         }
         if !report.dryRun && !report.allRemoved { throw ExitCode(1) }
     }
@@ -59,6 +72,22 @@ extension GCReport {
                     "keptRef": .optional(outcome.keptRef), "reason": .optional(outcome.reason),
                 ]
             }),
+            "trash": .array(trash.map(\.json)),
+        ]
+    }
+}
+
+extension TrashOutcome {
+    var line: String {
+        var line = "\(task)\t\(deleted ? "emptied" : "kept")\ttrash \(entry) (was \(worktree))"
+        if let keptRef { line += " (\(uncommitted) uncommitted path\(uncommitted == 1 ? "" : "s") kept at \(keptRef))" }
+        return line
+    }
+
+    var json: JSONValue {
+        [
+            "entry": .string(entry), "task": .string(task), "worktree": .string(worktree), "deleted": .bool(deleted),
+            "keptRef": .optional(keptRef), "uncommitted": .int(Int64(uncommitted)), "reason": .optional(reason),
         ]
     }
 }

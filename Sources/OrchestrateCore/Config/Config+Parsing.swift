@@ -116,10 +116,11 @@ struct ConfigReader {
         if let v = fields["approvals"] { try readApprovals(v, into: &config.approvals) }
         if let v = fields["checks"] { config.checks = try readChecks(v) }
         if let v = fields["merge"] {
-            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries", "onFailure"])
+            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries", "onFailure", "cleanup"])
             if let x = m["keepWorktrees"] { config.merge.keepWorktrees = try bool(x, "merge.keepWorktrees") }
             if let x = m["maxRetries"] { config.merge.maxRetries = try int(x, "merge.maxRetries", min: 0) }
             if let x = m["onFailure"] { config.merge.onFailure = try choice(x, "merge.onFailure") }
+            if let x = m["cleanup"] { config.merge.cleanup = try choice(x, "merge.cleanup") }
         }
         if let v = fields["gate"] {
             let g = try object(v, "gate", allowed: ["failClosed", "allowProtectedDeletion"])

@@ -31,6 +31,13 @@ public struct Config: Sendable, Equatable {
         public var maxRetries = 3
         /// What happens to a task the merge buffer finds conflicted or failing a check.
         public var onFailure: OnFailure = .stop
+        /// `merge.cleanup`: who empties the trash of landed worktrees (docs/merge-buffer.md).
+        public var cleanup: Cleanup = .background
+    }
+
+    /// `merge.cleanup`: a detached process after the run, or `merge` itself before it returns.
+    public enum Cleanup: String, Sendable, Equatable, CaseIterable {
+        case background, foreground
     }
 
     /// `merge.onFailure`: stop there for a person, or go back to the agent with the evidence.

@@ -48,6 +48,7 @@ extension Orchestrator {
         findings += try doctorRuns()
         findings += try doctorWorktrees(repair: repair)
         findings += try doctorMergeJournal(repair: repair)
+        findings += try doctorTrash(repair: repair)
         findings += try doctorLedger(repair: repair)
         return findings
     }

@@ -48,6 +48,8 @@ public struct MergeReport: Sendable {
     public var startTip: String
     public var endTip: String
     public var outcomes: [MergeOutcome]
+    /// The landed worktrees set aside, and who empties them (nil: none, or a dry run).
+    public var trash: TrashStatus? = nil
 
     /// Whether every considered task landed (or would land).
     public var allLanded: Bool { outcomes.allSatisfy { $0.result == .landed } }

@@ -51,26 +51,26 @@ extension Orchestrator {
         return []
     }
 
-    /// After landing: the worktree and branch go (the branch's work is on the target now) —
-    /// unless `merge.keepWorktrees`, when the branch follows what landed and the worktree shows
-    /// it, or the worktree holds uncommitted work, which is never thrown away.
+    /// After landing: the worktree is set aside in the trash (two renames: no status scan, no
+    /// file deleted — the emptier looks for uncommitted work and keeps it before deleting) and
+    /// the branch goes (its work is on the target now) — unless `merge.keepWorktrees`, when the
+    /// branch follows what landed and the worktree shows it.
     func cleanUpLanded(_ task: TaskRecord, landed: ObjectID, branchAt head: ObjectID) throws {
         faultInjectionPause("before-cleanup")
-        let branchRef = "refs/heads/\(task.branch)"
-        let worktree = task.worktree.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        // A folder that is no longer a repository is one our own removal was killed in the
-        // middle of (it found the worktree clean before it began): finish removing it.
-        let dirty = try worktree.flatMap { try? Repository.open(at: $0) }.map { try !$0.status().isEmpty } ?? false
-        if dirty, let worktree {
-            context.err("note: kept the worktree \(worktree) of \(task.id): it has uncommitted changes")
-            return
-        }
         if config.merge.keepWorktrees {
             guard head != landed else { return }
+            // The worktree follows what landed — one reset of it per landing, and only when it
+            // holds nothing of its own (uncommitted work is never reset away).
+            if let worktree = task.worktree, let repo = try? Repository.open(at: worktree), try !repo.status().isEmpty {
+                context.err("note: kept the worktree \(worktree) of \(task.id) and its branch as they are: it has uncommitted changes")
+                return
+            }
             do {
                 try mergeBuffer.moveTaskBranch(
                     task.branch, of: task.id, from: head, to: landed, onto: landed, message: "orchestrate: \(task.id) landed")
-                if let worktree { try Repository.open(at: worktree).hardReset(to: landed) }
+                if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) {
+                    try Repository.open(at: worktree).hardReset(to: landed)
+                }
             } catch {
                 context.err("note: the branch \(task.branch) of \(task.id) moved during the merge; left it as it is")
             }
@@ -83,29 +83,48 @@ extension Orchestrator {
             return
         }
         do {
-            try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
-            if let worktree, FileManager.default.fileExists(atPath: worktree), (try? Repository.open(at: worktree)) == nil {
-                // Half removed by a killed merge: git's prune leaves a folder that is no longer
-                // a work tree; the rest of it is what the clean worktree held.
-                try FileManager.default.removeItem(atPath: worktree)
+            if let name = try setAsideLandedWorktree(of: task, head: head) {
+                trashedThisRun.append(name)
+            } else if task.worktree != nil {
+                // No worktree registered any more (its admin data went with a kill): a folder
+                // left at the path goes the old way, after a look for uncommitted work.
+                try removeLeftoverFolder(of: task)
             }
-            if task.worktree != nil {
-                try store.write { tx in
-                    var current = try requireTask(task.id, in: tx)
-                    current.worktree = nil
-                    try tx.updateTask(current)
-                }
-            }
+            try deleteLandedBranch(of: task, landedFrom: head)
+        } catch let error as TrashError {
+            context.err("note: could not set the worktree of \(task.id) aside (\(error)); `git orchestrate gc` removes it")
         } catch {
             context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
         }
     }
 
+    /// A task's recorded folder that git no longer knows as a worktree: removed when it holds
+    /// nothing uncommitted (or is no longer a work tree at all: what a killed removal left).
+    private func removeLeftoverFolder(of task: TaskRecord) throws {
+        if let folder = task.worktree, FileManager.default.fileExists(atPath: folder) {
+            if let repo = try? Repository.open(at: folder), try !repo.status().isEmpty {
+                context.err("note: kept \(folder) of \(task.id): it has uncommitted changes and is no longer a registered worktree")
+                return
+            }
+            try FileManager.default.removeItem(atPath: folder)
+        }
+        try store.write { tx in
+            var current = try requireTask(task.id, in: tx)
+            current.worktree = nil
+            try tx.updateTask(current)
+        }
+    }
+
     /// A merge killed after recording a landing but before cleaning up leaves the task `merged`
-    /// with its worktree and branch: finish what the uninterrupted run would have done — only
-    /// where the branch still points at what landed (its original head or the landed tip),
-    /// so that nothing else can be lost (`cleanUpLanded` keeps a dirty worktree besides).
+    /// with its worktree and branch, and perhaps a trash entry half moved: finish what the
+    /// uninterrupted run would have done — only where the branch still points at what landed
+    /// (its original head or the landed tip), so that nothing else can be lost (the worktree
+    /// goes to the trash, whose emptier keeps any uncommitted work).
     func finishInterruptedCleanups() throws {
+        for name in try trash.finishMoves() {
+            trashedThisRun.append(name)
+            context.err("merge: finished setting \(name) aside in the trash, left half done by an interrupted merge")
+        }
         guard !config.merge.keepWorktrees else { return }
         let merged = try store.read { try $0.tasks(in: [.merged]) }
         guard !merged.isEmpty else { return }
@@ -118,12 +137,8 @@ extension Orchestrator {
             else { continue }
             let sources = (landing.commits.arrayValue ?? []).compactMap(CommitMapping.init(json:)).compactMap { ObjectID(hex: $0.source) }
             guard head == nil || head == landed || head == sources.last else { continue }
-            // A branch kept because it is checked out elsewhere, or a worktree kept for its
-            // uncommitted changes, stays — without a note at every merge.
+            // A branch kept because it is checked out elsewhere stays, without a note at every merge.
             if try branchCheckedOutElsewhere(task) { continue }
-            if let worktree = task.worktree, let repo = try? Repository.open(at: worktree), try !repo.status().isEmpty {
-                continue
-            }
             do {
                 try cleanUpLanded(task, landed: landed, branchAt: head ?? landed)
             } catch {
@@ -134,12 +149,22 @@ extension Orchestrator {
     }
 
     /// Whether the task's branch is checked out in a work tree other than its own: the main
-    /// checkout, or a valid linked one (a worktree whose folder a killed removal already
-    /// deleted does not count: it is the task's own, half removed).
+    /// checkout, or a linked one. Read from the HEAD files (no repository opened per worktree:
+    /// this runs for every landing).
     func branchCheckedOutElsewhere(_ task: TaskRecord) throws -> Bool {
-        if Repository.checkedOutBranch(atWorktree: paths.mainWorktree) == task.branch { return true }
-        return try mainRepository.worktrees().contains { wt in
-            wt.isValid && wt.name != task.id.rawValue && Repository.checkedOutBranch(atWorktree: wt.path) == task.branch
+        let ref = "ref: refs/heads/\(task.branch)"
+        let common = trimSlash(mainRepository.commonDir)
+        func head(_ path: String) -> String? {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if head(common + "/HEAD") == ref { return true }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: common + "/worktrees")) ?? []
+        return names.contains { name in
+            // A worktree whose folder is gone is not a checkout (git would prune it).
+            guard name != task.id.rawValue, head(common + "/worktrees/\(name)/HEAD") == ref,
+                let link = head(common + "/worktrees/\(name)/gitdir")
+            else { return false }
+            return FileManager.default.fileExists(atPath: link)
         }
     }
 

@@ -30,13 +30,15 @@ extension Orchestrator {
             // What landed stays landed: the user's checkout must show it even when a later
             // task failed unexpectedly.
             try? catchUpCheckouts(&run)
+            if !dryRun { _ = disposeOfTrashAfterMerge() }
             throw error
         }
         try catchUpCheckouts(&run)
+        let trash = dryRun ? nil : disposeOfTrashAfterMerge()
         if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
         return MergeReport(
             target: config.target, dryRun: dryRun, startTip: startTip.hex,
-            endTip: dryRun ? run.tip.hex : try targetTip().hex, outcomes: run.outcomes)
+            endTip: dryRun ? run.tip.hex : try targetTip().hex, outcomes: run.outcomes, trash: trash)
     }
 
     /// The order in which `merge` would consider tasks (for `status` and `--dry-run`): the

@@ -23,9 +23,11 @@ public struct GCOutcome: Sendable {
 public struct GCReport: Sendable {
     public var outcomes: [GCOutcome]
     public var dryRun: Bool
+    /// What emptying the trash of landed worktrees did.
+    public var trash: [TrashOutcome] = []
 
     /// Whether everything that could be collected was.
-    public var allRemoved: Bool { outcomes.allSatisfy(\.removed) }
+    public var allRemoved: Bool { outcomes.allSatisfy(\.removed) && trash.allSatisfy(\.deleted) }
 }
 
 extension Orchestrator {
@@ -38,13 +40,19 @@ extension Orchestrator {
     public func collectGarbage(dryRun: Bool) throws -> GCReport {
         let lock = dryRun ? nil : try MergeLock.acquire(directory: paths.locksDir, wait: 2, then: "git orchestrate gc")
         defer { withExtendedLifetime(lock) {} }
+        // A landing's own clean-up a kill interrupted is finished as merge would (its branch
+        // is what landed, not work to keep), its worktree into the trash emptied below.
+        if !dryRun { try finishInterruptedCleanups() }
         let tasks = try store.read { try $0.tasks(in: TaskState.allCases.filter(\.isFinished)) }
         let target = try mainRepository.referenceTarget(targetRef)
         var outcomes: [GCOutcome] = []
         for task in tasks {
             if let outcome = try collect(task, target: target, dryRun: dryRun) { outcomes.append(outcome) }
         }
-        return GCReport(outcomes: outcomes, dryRun: dryRun)
+        // Under the merge lock, so a move a kill interrupted can be finished first.
+        trashedThisRun = []
+        let trash = dryRun ? [] : try emptyTrash(finishingMoves: true) { context.err("gc: trash: " + $0) }
+        return GCReport(outcomes: outcomes, dryRun: dryRun, trash: trash)
     }
 
     /// One task's part of `gc`; nil when nothing of it is left.

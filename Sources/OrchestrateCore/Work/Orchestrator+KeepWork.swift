@@ -103,6 +103,12 @@ extension Orchestrator {
             }
             try mainRepository.removeWorktree(name: entry.name)
         }
+        try deleteLandedBranch(of: task, keptAt: kept, landedFrom: landed)
+    }
+
+    /// Deletes the task's branch when its tip is its base, is kept under `keptAt`, or is
+    /// `landedFrom` (the head whose work the merge buffer just landed); else keeps it, saying so.
+    func deleteLandedBranch(of task: TaskRecord, keptAt kept: KeptWork? = nil, landedFrom landed: ObjectID?) throws {
         let branchRef = "refs/heads/\(task.branch)"
         guard let head = try mainRepository.referenceTarget(branchRef) else { return }
         var safe = head.hex == task.base || head == landed

@@ -38,6 +38,8 @@ struct ConfigSchemaTests {
         (#"{"checks": [{"command": ["x"]}]}"#, false),
         (#"{"merge": {"maxRetries": -1}}"#, false),
         (#"{"merge": {"keepWorktrees": "yes"}}"#, false),
+        (#"{"merge": {"cleanup": "foreground"}}"#, true),
+        (#"{"merge": {"cleanup": "later"}}"#, false),
         (#"{"stacking": true, "enforcePaths": false}"#, true),
         (#"{"gate": {"failClosed": false, "allowProtectedDeletion": true}}"#, true),
         (#"{"agent": {"command": ["my-agent", "{id}"], "env": {"A": ""}, "setup": {"copy": [".env"]}}}"#, true),

@@ -62,6 +62,12 @@ extension MergeReport {
             "target": .string(target), "dryRun": .bool(dryRun), "startTip": .string(startTip), "endTip": .string(endTip),
             "landed": .array(outcomes.filter { $0.result == .landed }.map { .string($0.task.rawValue) }),
             "tasks": .array(outcomes.map(\.json)),
+            "trash": trash.map { t in
+                [
+                    "path": .string(t.path), "entries": .array(t.entries.map(JSONValue.string)),
+                    "emptierPid": t.emptierPid.map { .int(Int64($0)) } ?? .null, "log": .string(t.log), "emptied": .bool(t.emptied),
+                ]
+            } ?? .null,
         ]
     }
 }
