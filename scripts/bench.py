@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+import bench_large
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The same hermetic environment the tests use: no user or system config, fixed identity.
@@ -652,11 +654,12 @@ def main():
     parser.add_argument("--read-tasks", type=int, default=10000, help="tasks in the database for reads [10000]")
     parser.add_argument("--runs", type=int, default=5, help="hyperfine runs per command, at least 5 [5]")
     parser.add_argument("--scenarios", default="landing-worktrees,landing,stacked,gate,spawn,reads,hooks,conflicts",
-                        help="comma-separated subset of landing-worktrees,landing,stacked,gate,spawn,reads,hooks,conflicts")
+                        help="comma-separated subset of landing-worktrees,landing,stacked,gate,spawn,reads,hooks,conflicts,large")
     parser.add_argument("--workdir", default=None, help="where repositories are generated [a temporary folder]")
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
     parser.add_argument("--reuse-setup", action="store_true",
                         help="landing scenarios: time against the snapshot a kept --workdir already holds")
+    bench_large.add_arguments(parser)
     options = parser.parse_args()
     if options.runs < 5:
         parser.error("--runs must be at least 5: the machine is noisy and we report medians")
@@ -680,7 +683,10 @@ def main():
             "landing-worktrees": lambda: bench.landing(
                 f"landing {options.wt_tasks} with worktrees", tasks=options.wt_tasks, worktrees=True),
             "conflicts": bench.conflicts,
+            "batches": lambda: __import__("bench_batches").scenario(bench),  # scripts/bench_batches.py
             "gate": bench.gate, "spawn": bench.spawn, "reads": bench.reads, "hooks": bench.hooks,
+            # Not in the default list: minutes of set-up and GBs of worktrees (bench_large.py).
+            "large": lambda: bench_large.run_large(bench),
         }
         for name in wanted:
             if name not in steps:

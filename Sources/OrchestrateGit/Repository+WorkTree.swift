@@ -14,8 +14,9 @@ public struct StatusEntry: Sendable, Equatable {
 
 extension Repository {
     /// The paths that are modified, staged, deleted or untracked in this work tree (ignored
-    /// files excepted), like `git status --porcelain`.
-    public func status() throws -> [StatusEntry] { try status(limitedTo: nil) }
+    /// files excepted), like `git status --porcelain`. Asks git itself when it can: on a large
+    /// work tree it is faster than libgit2 (figures in `statusByGit`).
+    public func status() throws -> [StatusEntry] { try statusByGit() ?? status(limitedTo: nil) }
 
     /// Like `status()`, but looks only at exactly `paths` when given (much faster on a large
     /// work tree: nothing else is scanned), and compares the index with the tree of `baseline`

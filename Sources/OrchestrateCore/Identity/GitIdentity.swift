@@ -1,4 +1,5 @@
 import Foundation
+import OrchestrateGit
 
 /// The committer identity git itself would use here, as `git var GIT_COMMITTER_IDENT` prints it.
 ///
@@ -32,27 +33,18 @@ public struct GitIdentity: Sendable, Equatable, CustomStringConvertible {
     /// variables included, so a hook sees the identity of the commit it runs for). Returns the
     /// identity, or the refusal in git's own words when git has none.
     static func resolve(environment: [String: String], directory: String) -> Result<GitIdentity, OrchestrateError> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "var", "GIT_COMMITTER_IDENT"]
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        // ProgramRun, not Foundation's Process: that notices a child's exit up to 50 ms late
+        // on Linux, and every command that records an actor asks this once.
+        let output: ProgramOutput
         do {
-            try process.run()
+            output = try ProgramRun.run(["git", "var", "GIT_COMMITTER_IDENT"], environment: environment, directory: directory)
         } catch {
             return .failure(.failed("cannot run `git var GIT_COMMITTER_IDENT` to learn your identity (\(error)); make sure git is on PATH"))
         }
-        // The output is one line; reading both pipes to the end before waiting cannot deadlock.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let stdout = output.stdout
+        let stderr = output.stderr
         let line = String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationStatus == 0, let identity = parse(line), !identity.email.isEmpty {
+        if output.status == 0, let identity = parse(line), !identity.email.isEmpty {
             return .success(identity)
         }
         let reason = String(decoding: stderr, as: UTF8.self)

@@ -33,6 +33,20 @@ extension Orchestrator {
         try worktreeRepo?.hardReset(to: newHead)
     }
 
+    /// `moveTaskBranch`, unless the task's worktree holds uncommitted work: then nothing moves
+    /// (a note says so) and false is returned — that work is the cleanup's to keep, and it no
+    /// longer keeps the task from landing (its checks run in a check slot).
+    func moveTaskBranchIfClean(_ task: inout TaskRecord, from head: ObjectID, to newHead: ObjectID, base: ObjectID) throws -> Bool {
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+            let repo = try? Repository.open(at: worktree), try !uncommittedChanges(in: repo, branch: task.branch).isEmpty
+        {
+            context.err("note: the worktree \(worktree) of \(task.id) has uncommitted changes; its branch stays at \(head.short()), and that work is kept when the worktree is cleaned up")
+            return false
+        }
+        try moveTaskBranch(&task, from: head, to: newHead, base: base)
+        return true
+    }
+
     /// A task worktree's uncommitted changes — none when every file and index entry that
     /// differs holds exactly what the branch's commit before its last move or its commit now
     /// holds, nothing untracked besides: a merge killed between moving the branch and
