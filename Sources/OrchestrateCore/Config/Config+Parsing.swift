@@ -116,11 +116,13 @@ struct ConfigReader {
         if let v = fields["approvals"] { try readApprovals(v, into: &config.approvals) }
         if let v = fields["checks"] { config.checks = try readChecks(v) }
         if let v = fields["merge"] {
-            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries", "onFailure", "cleanup"])
+            let m = try object(v, "merge", allowed: ["keepWorktrees", "maxRetries", "onFailure", "cleanup", "batchSize", "parallelChecks"])
             if let x = m["keepWorktrees"] { config.merge.keepWorktrees = try bool(x, "merge.keepWorktrees") }
             if let x = m["maxRetries"] { config.merge.maxRetries = try int(x, "merge.maxRetries", min: 0) }
             if let x = m["onFailure"] { config.merge.onFailure = try choice(x, "merge.onFailure") }
             if let x = m["cleanup"] { config.merge.cleanup = try choice(x, "merge.cleanup") }
+            if let x = m["batchSize"] { config.merge.batchSize = try int(x, "merge.batchSize", min: 1) }
+            if let x = m["parallelChecks"] { config.merge.parallelChecks = try int(x, "merge.parallelChecks", min: 1) }
         }
         if let v = fields["gate"] {
             let g = try object(v, "gate", allowed: ["failClosed", "allowProtectedDeletion"])

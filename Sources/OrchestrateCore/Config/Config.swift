@@ -31,6 +31,12 @@ public struct Config: Sendable, Equatable {
         public var maxRetries = 3
         /// What happens to a task the merge buffer finds conflicted or failing a check.
         public var onFailure: OnFailure = .stop
+        /// With checks: how many landable tasks one check run covers (`merge.batchSize`);
+        /// 1 checks and lands one task at a time.
+        public var batchSize = 20
+        /// With checks: how many candidates are checked at once, each in a check slot of its
+        /// own (`merge.parallelChecks`); the machine's active processors by default.
+        public var parallelChecks = max(1, ProcessInfo.processInfo.activeProcessorCount)
         /// `merge.cleanup`: who empties the trash of landed worktrees (docs/merge-buffer.md).
         public var cleanup: Cleanup = .background
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OrchestrateGit
 import OrchestrateModel
 
 /// The result of one configured check.
@@ -27,67 +28,29 @@ public struct CheckResult: Sendable, Equatable {
 }
 
 extension Orchestrator {
-    /// Runs the configured checks, in order, in `directory`; stops at the first failure.
-    func runChecks(in directory: String, task: TaskRecord, commit: String) throws -> [CheckResult] {
-        var results: [CheckResult] = []
-        for check in config.checks {
-            var result = try runCheck(check, in: directory, task: task, commit: commit)
-            // A failing run is repeated up to `retries` times on the same tree; the first pass
-            // counts, and the result says how many runs it took.
-            var runs = 1
-            while !result.passed && runs <= check.retries {
-                runs += 1
-                context.err("note: check \(check.name) of \(task.id) failed (exit \(result.exitStatus)); retry \(runs - 1) of \(check.retries)")
-                result = try runCheck(check, in: directory, task: task, commit: commit)
-            }
-            result.runs = runs
-            results.append(result)
-            if !result.passed { break }
-        }
-        return results
+    /// Runs the configured checks, in order, in `directory` on `commit` (the candidate whose
+    /// last task is the last of `tasks`); stops at the first failure. Notes about retries go
+    /// to stderr.
+    func runChecks(in directory: String, tasks: [TaskRecord], commit: ObjectID) throws -> [CheckResult] {
+        let job = try checkJob(slot: 1, directory: directory, tasks: tasks, commit: commit)
+        job.run()
+        for note in job.notes { context.err(note) }
+        return job.results
     }
 
-    private func runCheck(_ check: Config.Check, in directory: String, task: TaskRecord, commit: String) throws -> CheckResult {
-        let outputURL = URL(fileURLWithPath: paths.logsDir + "/check-\(task.id.rawValue)-\(getpid()).log")
+    /// A check run of `tasks`' candidate `commit` in `directory`, ready to run here or on a
+    /// thread of its own (`CheckJob.start`).
+    func checkJob(slot: Int, directory: String, tasks: [TaskRecord], commit: ObjectID) throws -> CheckJob {
+        guard let last = tasks.last else { preconditionFailure("a candidate holds at least one task") }
         try FileManager.default.createDirectory(atPath: paths.logsDir, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let output = try FileHandle(forWritingTo: outputURL)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = check.command.map {
-            $0.replacingOccurrences(of: "{id}", with: task.id.rawValue)
-                .replacingOccurrences(of: "{title}", with: task.title)
-                .replacingOccurrences(of: "{worktree}", with: directory)
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        // A check runs like a user would in that worktree: no GIT_DIR from whatever started us.
+        // A check runs like a user would in that folder: no GIT_DIR from whatever started us.
         var env = context.environment.filter { !["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"].contains($0.key) }
-        env["ORCHESTRATE_TASK"] = task.id.rawValue
-        env["ORCHESTRATE_COMMIT"] = commit
-        process.environment = env
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        do {
-            try process.run()
-        } catch {
-            return CheckResult(name: check.name, exitStatus: 127, timedOut: false, outputTail: "could not start \(check.command.first ?? ""): \(error)")
-        }
-        var timedOut = false
-        if done.wait(timeout: .now() + .seconds(check.timeoutSeconds)) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if done.wait(timeout: .now() + .seconds(5)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                done.wait()
-            }
-        }
-        let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-        let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
-        return CheckResult(name: check.name, exitStatus: process.terminationStatus, timedOut: timedOut, outputTail: String(tail.suffix(4000)))
+        env["ORCHESTRATE_TASK"] = last.id.rawValue
+        env["ORCHESTRATE_TASKS"] = tasks.map(\.id.rawValue).joined(separator: " ")
+        env["ORCHESTRATE_COMMIT"] = commit.hex
+        let substitutions = ["{id}": last.id.rawValue, "{title}": last.title, "{worktree}": directory]
+        return CheckJob(
+            slot: slot, prefix: tasks.count, commit: commit, checks: config.checks, directory: directory, environment: env,
+            substitutions: substitutions, log: paths.logsDir + "/check-\(last.id.rawValue)-\(getpid())-\(slot).log")
     }
 }

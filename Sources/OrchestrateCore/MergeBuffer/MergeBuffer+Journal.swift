@@ -30,6 +30,13 @@ extension Orchestrator {
                     reason, task: entry.task, oldTip: oldTip, newTip: newTip, journal: entry.id, payload: entry.payload,
                     checkoutsOwed: true)
                 result.completed.append(entry.task)
+                // A batch killed between moving the task's branch and resetting its worktree:
+                // the reset is finished (nothing of the user's is in that state to lose).
+                if let task = try store.read({ try $0.task(entry.task) }), let worktree = task.worktree,
+                    let repo = try? Repository.open(at: worktree)
+                {
+                    _ = try? uncommittedChanges(in: repo, branch: task.branch)
+                }
                 context.err("merge: recorded the landing of \(entry.task) (\(oldTip.short()) → \(newTip.short())) left unrecorded by an interrupted merge")
             } else {
                 try store.write { try $0.setMergeJournalState(entry.id, "abandoned") }
@@ -40,8 +47,26 @@ extension Orchestrator {
         // What the journal cannot tell: a checkout left half way by a kill during its catch-up
         // (files written, index not), or by git's index.lock at the time.
         for line in try bringStaleCheckoutsForward(staleCheckouts()) { context.err("merge: \(line)") }
+        try removeKilledMergesBranchLocks()
         try finishInterruptedCleanups()
         return result
+    }
+
+    /// git's lock files on the branches of landed tasks: after its landing only the merge
+    /// buffer writes such a branch (moving it onto what landed, deleting it), and always under
+    /// the merge lock, which this run holds — so a lock there is a killed merge's own (libgit2
+    /// takes it, writes or deletes the ref, then removes it). Left alone it would block that
+    /// branch's cleanup for good.
+    func removeKilledMergesBranchLocks() throws {
+        let folder = paths.commonDir + "/refs/heads/" + config.branchPrefix
+        guard let entries = FileManager.default.enumerator(atPath: folder) else { return }
+        let locks = entries.compactMap { $0 as? String }.filter { $0.hasSuffix(".lock") }
+        guard !locks.isEmpty else { return }
+        let merged = Set(try store.read { try $0.tasks(in: [.merged]) }.map(\.branch))
+        for lock in locks where merged.contains(config.branchPrefix + String(lock.dropLast(5))) {
+            try FileManager.default.removeItem(atPath: folder + lock)
+            context.err("merge: removed \(folder + lock), left by an interrupted merge on the branch of a landed task")
+        }
     }
 
     /// Records a landing in one transaction: journal row done, task merged, landing row,

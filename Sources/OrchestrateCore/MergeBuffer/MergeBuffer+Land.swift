@@ -72,6 +72,7 @@ extension Orchestrator {
             outcome.newTip = newHead.hex
             if dryRun {
                 outcome.message = outcome.message.isEmpty ? "\(id) would land (\(outcome.fastForward ? "fast-forward" : "rebased"), \(outcome.commits.count) commit\(outcome.commits.count == 1 ? "" : "s"))" : outcome.message
+                outcome.sourceHead = head.hex
                 run.tip = newHead
                 run.history.advance(to: newHead, adding: outcome.landedCommits)
                 return outcome
@@ -85,10 +86,14 @@ extension Orchestrator {
                 return outcome
             }
             let willCheck = runChecks && !config.checks.isEmpty
-            // Without checks the branch follows after the landing (one write less per task).
+            // Where the task's branch stands when the target moves. With checks the branch
+            // takes the replayed commits first (one write less per task without) — unless its
+            // worktree holds uncommitted work: then the branch stays, and the cleanup keeps the
+            // worktree. The checks themselves run in a check slot, never in that worktree.
+            var branchAt = head
             if newHead != head && willCheck {
                 do {
-                    try moveTaskBranch(&task, from: head, to: newHead, base: oldTip)
+                    if try moveTaskBranchIfClean(&task, from: head, to: newHead, base: oldTip) { branchAt = newHead }
                 } catch let error as OrchestrateError {
                     outcome.result = .blocked
                     outcome.message = error.message
@@ -96,19 +101,8 @@ extension Orchestrator {
                 }
             }
             if willCheck {
-                guard let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree) else {
-                    outcome.result = .failed
-                    outcome.message = "\(id) has no worktree to run the checks in; run `git orchestrate doctor --repair`, or merge with --no-checks"
-                    return outcome
-                }
-                // Checks run on exactly the commit that lands: the worktree must hold it, clean.
-                let dirty = try uncommittedChanges(in: Repository.open(at: worktree), branch: task.branch)
-                if !dirty.isEmpty {
-                    outcome.result = .blocked
-                    outcome.message = "the worktree \(worktree) of \(id) has uncommitted changes (\(dirty.prefix(5).map(\.path).joined(separator: ", "))); commit or discard them, then run `git orchestrate merge` again"
-                    return outcome
-                }
-                let results = try self.runChecks(in: worktree, task: task, commit: newHead.hex)
+                let slot = try checkSlots.prepare(1, at: newHead)
+                let results = try self.runChecks(in: slot, tasks: [task], commit: newHead)
                 outcome.checks = results
                 if let failed = results.first(where: { !$0.passed }) {
                     outcome.result = .failed
@@ -117,7 +111,7 @@ extension Orchestrator {
                     return outcome
                 }
                 // The tree that was checked is the tree that lands.
-                guard try mainRepository.referenceTarget(branchRef) == newHead else {
+                guard try mainRepository.referenceTarget(branchRef) == branchAt else {
                     outcome.result = .blocked
                     outcome.message = "the branch of \(id) moved while its checks ran; approve it again"
                     return outcome
@@ -125,7 +119,7 @@ extension Orchestrator {
             }
             if newHead == oldTip {
                 try finishLanding(task: id, oldTip: oldTip, newTip: newHead, journal: nil, payload: landingPayload(outcome))
-                try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
+                try cleanUpLanded(task, landed: newHead, branchAt: branchAt)
                 return outcome
             }
             let payload = landingPayload(outcome)
@@ -157,7 +151,7 @@ extension Orchestrator {
             if !outcome.fastForward {
                 run.history.landedRewritten(base: replayBase, sources: outcome.commits.compactMap { ObjectID(hex: $0.source) })
             }
-            try cleanUpLanded(task, landed: newHead, branchAt: willCheck ? newHead : head)
+            try cleanUpLanded(task, landed: newHead, branchAt: branchAt)
             let count = outcome.commits.count
             outcome.message = "landed \(id) on \(config.target): \(oldTip.short()) → \(newHead.short()), \(count) commit\(count == 1 ? "" : "s")\(outcome.fastForward ? " (fast-forward)" : "")"
             return outcome
@@ -203,7 +197,7 @@ extension Orchestrator {
         return outcome
     }
 
-    private func landingPayload(_ outcome: MergeOutcome) -> JSONValue {
+    func landingPayload(_ outcome: MergeOutcome) -> JSONValue {
         [
             "commits": .array(outcome.commits.map(\.json)),
             "checks": .array(outcome.checks.map(\.json)),

@@ -32,6 +32,8 @@ public struct MergeOutcome: Sendable, Equatable {
     public var fastForward = false
     /// Checks run, with their exit status.
     public var checks: [CheckResult] = []
+    /// The branch head the plan replayed (a batch lands it only if the branch still holds it).
+    var sourceHead: String?
 }
 
 /// One commit of a task and the commit it became on the target.
@@ -48,6 +50,8 @@ public struct MergeReport: Sendable {
     public var startTip: String
     public var endTip: String
     public var outcomes: [MergeOutcome]
+    /// With checks: the batches checked (dry run: the batches it would form), in order.
+    public var batches: [MergeBatch] = []
     /// The landed worktrees set aside, and who empties them (nil: none, or a dry run).
     public var trash: TrashStatus? = nil
 

@@ -33,6 +33,20 @@ extension Orchestrator {
         try worktreeRepo?.hardReset(to: newHead)
     }
 
+    /// `moveTaskBranch`, unless the task's worktree holds uncommitted work: then nothing moves
+    /// (a note says so) and false is returned — that work is the cleanup's to keep, and it no
+    /// longer keeps the task from landing (its checks run in a check slot).
+    func moveTaskBranchIfClean(_ task: inout TaskRecord, from head: ObjectID, to newHead: ObjectID, base: ObjectID) throws -> Bool {
+        if let worktree = task.worktree, FileManager.default.fileExists(atPath: worktree),
+            let repo = try? Repository.open(at: worktree), try !uncommittedChanges(in: repo, branch: task.branch).isEmpty
+        {
+            context.err("note: the worktree \(worktree) of \(task.id) has uncommitted changes; its branch stays at \(head.short()), and that work is kept when the worktree is cleaned up")
+            return false
+        }
+        try moveTaskBranch(&task, from: head, to: newHead, base: base)
+        return true
+    }
+
     /// A task worktree's uncommitted changes — none when every file and index entry that
     /// differs holds exactly what the branch's commit before its last move or its commit now
     /// holds, nothing untracked besides: a merge killed between moving the branch and
@@ -91,10 +105,31 @@ extension Orchestrator {
                 try removeLeftoverFolder(of: task)
             }
             try deleteLandedBranch(of: task, landedFrom: head)
-        } catch let error as TrashError {
-            context.err("note: could not set the worktree of \(task.id) aside (\(error)); `git orchestrate gc` removes it")
+        } catch let error as TrashError where error.code == EXDEV {
+            // The worktree root is on another file system than the state folder: removed in
+            // place, after a status scan of it, as before the trash existed.
+            do {
+                try removeInPlace(task, landedFrom: head)
+            } catch {
+                context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate gc`")
+            }
         } catch {
             context.err("note: could not remove the worktree of \(task.id) (\(error)); run `git orchestrate doctor`")
+        }
+    }
+
+    /// The worktree removed where it is (no trash on its file system): kept, with a note, when it
+    /// holds uncommitted work.
+    private func removeInPlace(_ task: TaskRecord, landedFrom head: ObjectID) throws {
+        if let folder = task.worktree, let repo = try? Repository.open(at: folder), try !repo.status().isEmpty {
+            context.err("note: kept the worktree \(folder) of \(task.id): it has uncommitted changes")
+            return
+        }
+        try removeWorkspace(of: task, keptAt: nil, landedFrom: head)
+        try store.write { tx in
+            var current = try requireTask(task.id, in: tx)
+            current.worktree = nil
+            try tx.updateTask(current)
         }
     }
 

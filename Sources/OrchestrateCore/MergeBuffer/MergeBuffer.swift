@@ -47,6 +47,31 @@ struct MergeBuffer {
         return journalID
     }
 
+    /// A batch's landings in one move: journals every task's stretch of the chain (`steps`, in
+    /// order, each from the previous step's tip) in one transaction, then moves the target from
+    /// the first step's old tip to the last step's new tip (compare-and-swap). A kill anywhere
+    /// leaves rows that `reconcileMergeJournal` settles one by one: the target holds all their
+    /// tips or none. `after-journal` is reached once per landing, after the single write.
+    /// Returns the journal rows, or nil when someone else moved the target first.
+    func moveTarget(batch steps: [(task: TaskID, oldTip: ObjectID, newTip: ObjectID, payload: JSONValue)]) throws -> [Int64]? {
+        guard let first = steps.first, let last = steps.last else { return [] }
+        try requireDescendant(last.newTip, of: first.oldTip, task: last.task)
+        let rows = try store.write { tx in
+            try steps.map { try tx.insertMergeJournal(task: $0.task, target: targetRef, oldTip: $0.oldTip.hex, newTip: $0.newTip.hex, payload: $0.payload) }
+        }
+        for _ in steps { pause("after-journal") }
+        do {
+            try repository.setReference(
+                targetRef, to: last.newTip, expecting: first.oldTip,
+                message: "orchestrate: land \(steps.map(\.task.rawValue).joined(separator: " "))")
+        } catch let error as GitError where error.code == .modified || error.code == .locked {
+            try store.write { tx in for row in rows { try tx.setMergeJournalState(row, "abandoned") } }
+            if error.code == .locked { throw refLocked(targetRef, task: last.task) }
+            return nil
+        }
+        return rows
+    }
+
     /// Moves the target forward again to a recorded landing it lost (`doctor --repair`): only
     /// to a descendant of the current tip, compare-and-swap, no journal (the landing is recorded).
     func restoreTarget(from tip: ObjectID, to landed: ObjectID, task id: TaskID) throws {

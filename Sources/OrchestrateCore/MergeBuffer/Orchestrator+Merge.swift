@@ -19,7 +19,11 @@ extension Orchestrator {
         let startTip = try targetTip()
         var run = MergeRun(tip: startTip, committer: committer, findCheckouts: targetCheckouts)
         do {
-            for (i, id) in order.enumerated() {
+            // With checks: batches (one check run for many tasks). Without (or with
+            // `merge.batchSize` 1): one by one — without checks that is fast already.
+            let batched = !dryRun && runChecks && !config.checks.isEmpty && config.merge.batchSize > 1
+            if batched { try mergeBatched(order, graph: graph, run: &run) }
+            for (i, id) in order.enumerated() where !batched {
                 progress(i, order.count, id)
                 var outcome = try mergeOne(id, graph: graph, run: &run, dryRun: dryRun, runChecks: runChecks)
                 if !dryRun { try settleMergeOutcome(&outcome) }  // the closed loop (docs/agents.md)
@@ -36,9 +40,11 @@ extension Orchestrator {
         try catchUpCheckouts(&run)
         let trash = dryRun ? nil : disposeOfTrashAfterMerge()
         if context.stderrIsTerminal && !order.isEmpty { context.errRaw("\r\u{1B}[2K") }
-        return MergeReport(
+        var report = MergeReport(
             target: config.target, dryRun: dryRun, startTip: startTip.hex,
             endTip: dryRun ? run.tip.hex : try targetTip().hex, outcomes: run.outcomes, trash: trash)
+        report.batches = dryRun && runChecks && !config.checks.isEmpty ? try plannedBatches(run.outcomes) : run.batches
+        return report
     }
 
     /// The order in which `merge` would consider tasks (for `status` and `--dry-run`): the
@@ -106,6 +112,8 @@ struct MergeRun {
     let committer: Signature
     var landed: Set<TaskID> = []
     var outcomes: [MergeOutcome] = []
+    /// With checks: the batches checked so far.
+    var batches: [MergeBatch] = []
     let findCheckouts: () throws -> [TargetCheckout]
     private var found: [TargetCheckout]?
 

@@ -32,6 +32,25 @@ extension Orchestrator {
     /// duplicate or taken ids, dependencies neither in the file nor in the database, and cycles
     /// through both are refused (exit 2 naming the entry and field) with nothing written.
     /// Entries without an id get the next default ids, in file order.
+    /// The id of a task of a file: the one it gives (refused when taken), or the next free
+    /// `T<n>` that the file itself does not claim (`T7` given explicitly).
+    private func fileTaskID(
+        _ text: String?, label: String, next: inout Int, explicit: [TaskID: String], tx: StoreTransaction
+    ) throws -> TaskID {
+        if let text {
+            let id = try parseID(text)
+            if try tx.task(id) != nil {
+                throw OrchestrateError.badInput("\(label), field id: a task \(id) already exists; choose another id")
+            }
+            return id
+        }
+        while true {
+            guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
+            next += 1
+            if explicit[made] == nil { return made }
+        }
+    }
+
     public func addTasks(_ entries: [TaskFileEntry]) throws -> [TaskRecord] {
         let requests = try entries.map { try (entry: $0, task: resolve($0)) }
         for (entry, task) in requests {
@@ -52,24 +71,10 @@ extension Orchestrator {
             var next = try tx.nextDefaultID().defaultNumber ?? 1
             var ids: [TaskID] = []
             var inFile = Set<TaskID>()
-            // Swift 6.3.1's release build crashed (signal 6, "Invalid SIL provided to
-            // OSSACompleteLifetime") on a `let id: TaskID` assigned in both branches of an
-            // if/else that throws; a function returning the id compiles.
-            func nextDefault() -> TaskID {
-                // Skip numbers the file itself claims (`T7` given explicitly).
-                var candidate: TaskID
-                repeat {
-                    guard let made = TaskID("T\(next)") else { preconditionFailure("T<n> is a valid id") }
-                    candidate = made
-                    next += 1
-                } while explicit[candidate] != nil
-                return candidate
-            }
             for (entry, task) in requests {
-                let id = try task.id.map { try parseID($0) } ?? nextDefault()
-                if task.id != nil, try tx.task(id) != nil {
-                    throw OrchestrateError.badInput("\(entry.label), field id: a task \(id) already exists; choose another id")
-                }
+                // One call, not a `let` set in two branches: Swift 6.3.1's release build
+                // crashed on the latter (OSSACompleteLifetime, a compiler bug).
+                let id = try fileTaskID(task.id, label: entry.label, next: &next, explicit: explicit, tx: tx)
                 let branch = branchName(for: id)
                 guard Repository.isValidReferenceName("refs/heads/\(branch)") else {
                     throw OrchestrateError.badInput("\(entry.label), field id: \(branch) is not a valid branch name; choose another id")

@@ -83,6 +83,13 @@ extension Orchestrator {
         var pid: pid_t = 0
         let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard status == 0 else { throw OrchestrateError.failed("could not start \(argv[0]): \(String(cString: strerror(status)))") }
+        // A long-lived caller (serve, mcp, up) must not collect zombies, one per merge: reap it
+        // when it ends. A short one exits first, and init reaps it.
+        let child = pid
+        Thread.detachNewThread {
+            var ignored: Int32 = 0
+            _ = waitpid(child, &ignored, 0)
+        }
         return pid
     }
 }

@@ -45,6 +45,12 @@ struct WorktreeTrash {
     /// moved when the trash cannot take it (another file system: `rename` says EXDEV).
     func setAside(_ entry: Entry) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A rename cannot cross file systems: find out before anything moves.
+        var here = stat()
+        var there = stat()
+        if stat(directory, &here) == 0, stat(entry.worktree, &there) == 0, here.st_dev != there.st_dev {
+            throw TrashError(path: entry.worktree, code: EXDEV)
+        }
         let name = nextName(for: entry.task)
         let dir = folder(name)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
@@ -127,12 +133,12 @@ struct WorktreeTrash {
         let doomed = folder(Self.deletingPrefix + name)
         try rename(folder(name), doomed)
         pause("trash-deleting")
-        try FileManager.default.removeItem(atPath: doomed)
+        try TreeRemoval.remove(doomed)
     }
 
     /// Finishes deleting what a killed emptier left.
     func deleteLeftovers() {
-        for name in deletingNames() { try? FileManager.default.removeItem(atPath: folder(name)) }
+        for name in deletingNames() { try? TreeRemoval.remove(folder(name)) }
     }
 
     private func nextName(for task: String) -> String {

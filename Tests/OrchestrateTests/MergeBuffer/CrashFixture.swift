@@ -43,7 +43,13 @@ final class CrashFixture {
 
     /// Puts the repository, its worktrees and its database back as they were when built.
     func restore() throws {
-        try FileManager.default.removeItem(atPath: repo.scratch)
+        // The killed run's detached trash emptier may still be deleting in there: `rm -rf`
+        // tolerates files vanishing under it (FileManager's removal throws), and is repeated
+        // until the folder is gone.
+        for _ in 0..<20 where FileManager.default.fileExists(atPath: repo.scratch) {
+            _ = try runProcess(["rm", "-rf", repo.scratch], cwd: "/", environment: repo.environment)
+            if FileManager.default.fileExists(atPath: repo.scratch) { usleep(100_000) }
+        }
         try copy(snapshot, to: repo.scratch)
     }
 

@@ -6,12 +6,14 @@ import Testing
 /// instants, then runs `merge` and `doctor --repair`, and checks that nothing was lost and that
 /// the end is the end of an uninterrupted run. A representative subset runs in the suite;
 /// `ORCHESTRATE_FULL_CRASH_MATRIX=1` runs every point at every landing index plus 20 seeded
-/// random instants.
+/// random instants. The fixture has checks, so `merge` lands it in batches (`merge.batchSize`
+/// 20: two batches, each landed with one move of main): every point is reached once per
+/// landing all the same, and `#n` is the n-th landing.
 @Suite("merge buffer crash matrix", .serialized)
 struct MergeCrashMatrixTests {
     static let points = [
         "before-branch-move", "before-worktree-reset", "after-journal", "after-target-move",
-        "before-checkout-update", "before-cleanup",
+        "before-checkout-update", "before-cleanup", "before-slot-reset",
     ]
 
     @Test("item 1: killed before moving the 5th rebased branch, the next merge never moves main backwards")

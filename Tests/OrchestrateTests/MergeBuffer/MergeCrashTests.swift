@@ -149,19 +149,26 @@ struct MergeCrashTests {
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
     }
 
-    @Test("a worktree with real uncommitted work is not reset: the merge reports it blocked")
-    func realWorkIsNotReset() throws {
+    @Test("a worktree with real uncommitted work is not reset, and no longer blocks: the checks run in a check slot, the task lands, the work is kept", arguments: [1, 20])
+    func realWorkIsNotReset(batchSize: Int) throws {
         let repo = try TestRepo.forMerge()
         try repo.commitConfig("""
-            {"checks": [{"name": "true", "command": ["true"]}]}
+            {"merge": {"batchSize": \(batchSize), "cleanup": "foreground"}, "checks": [{"name": "has a", "command": ["sh", "-c", "test \\"$(cat a.txt)\\" = a && pwd > \(repo.scratch)/checked-in"]}]}
             """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
         try repo.write("a.txt", "unfinished thought\n", in: t1.worktree)
         let result = try repo.orchestrate("merge")
-        #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("\(t1.id)\tblocked") && result.stdout.contains("a.txt"), "\(result)")
-        #expect(repo.read("a.txt", in: t1.worktree) == "unfinished thought\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\(t1.id)\tlanded"), "\(result)")
+        #expect(result.stderr.contains("\(t1.id) has uncommitted changes"), "\(result)")
+        #expect(repo.read("a.txt") == "a\n", "the committed change landed")
+        // The cleanup keeps the uncommitted work (the trash keeps it under a rejected ref).
+        let kept = try repo.git("for-each-ref", "--format=%(refname)", "refs/orchestrate/rejected/\(t1.id)/").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!kept.isEmpty, "\(result)")
+        if !kept.isEmpty { #expect(try repo.git("show", "\(kept):a.txt") == "unfinished thought\n") }
+        let checkedIn = repo.read("checked-in", in: repo.scratch)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        #expect(checkedIn.hasSuffix("/orchestrate/check-slots/1"), "the check ran in a check slot, not in \(t1.worktree): \(checkedIn)")
     }
 
     @Test("kill -9 while a check sleeps: the target is untouched and the next merge lands")

@@ -9,8 +9,10 @@ struct MergeRecoveryTests {
     @Test("a task worktree killed half way through its reset (some files new, the index old) is found by doctor and finished by doctor --repair; the task lands")
     func halfResetWorktree() throws {
         let repo = try TestRepo.forMerge()
+        // One task at a time: the branch and its worktree move before the checks (a batch
+        // moves them after its landing, and the crash matrix kills it there).
         try repo.commitConfig("""
-            {"checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
+            {"merge": {"batchSize": 1}, "checks": [{"name": "has a", "command": ["test", "-f", "a.txt"]}]}
             """, message: "a check")
         let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
         try repo.commit("other.txt", "x\n", message: "external")
@@ -49,6 +51,23 @@ struct MergeRecoveryTests {
         let result = try repo.orchestrate("merge")
         #expect(result.status == 0 && result.stderr.contains("finished resetting the worktree"), "\(result)")
         #expect(try repo.taskJSON(t1.id)["state"] as? String == "merged")
+    }
+
+    @Test("a kill in the middle of deleting a landed task's branch leaves git's lock on it: the next merge removes it and doctor is satisfied")
+    func landedBranchLockRemoved() throws {
+        let repo = try TestRepo.forMerge()
+        let t1 = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        _ = try repo.orchestrateOK("merge")
+        // What libgit2 leaves when killed between taking the ref's lock and removing it.
+        let lock = repo.path + "/.git/refs/heads/orchestrate/\(t1.id).lock"
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/refs/heads/orchestrate", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        #expect(try repo.orchestrate("doctor").status == 1)
+        let result = try repo.orchestrate("merge")
+        #expect(result.status == 0 && result.stderr.contains("removed \(lock)"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: lock))
+        let doctor = try repo.orchestrate("doctor")
+        #expect(doctor.status == 0, "\(doctor)")
     }
 
     @Test("a checkout left showing landed files as staged reversals (git's index.lock held during the catch-up) is found by doctor and brought forward, the user's own edit kept")

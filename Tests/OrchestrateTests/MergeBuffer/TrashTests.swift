@@ -172,4 +172,26 @@ struct TrashTests {
         #expect(!FileManager.default.fileExists(atPath: t2.worktree))
         #expect(try repo.gitResult("rev-parse", "--verify", "-q", "refs/heads/orchestrate/\(t2.id)").status != 0)
     }
+
+    @Test("worktrees on another file system than the state folder (no rename possible): removed in place as before, a dirty one kept")
+    func otherFileSystem() throws {
+        var shm = stat()
+        var tmp = stat()
+        guard stat("/dev/shm", &shm) == 0, stat(NSTemporaryDirectory(), &tmp) == 0, shm.st_dev != tmp.st_dev else {
+            print("skipped: /dev/shm is not another file system here, so a worktree root across file systems cannot be made")
+            return
+        }
+        let root = "/dev/shm/orchestrate-trash-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = try TestRepo.forMerge()
+        try repo.commitConfig(#"{"worktreeRoot": "\#(root)"}"#, message: "worktrees elsewhere")
+        let clean = try repo.approvedTask("Add a", files: [("a.txt", "a\n")])
+        let dirty = try repo.approvedTask("Add b", files: [("b.txt", "b\n")])
+        try repo.write("scratch.txt", "mine\n", in: dirty.worktree)
+        let merged = try repo.orchestrate("merge", "--no-checks", "--format", "json")
+        #expect(merged.status == 0, "\(merged)")
+        #expect(clean.worktree.hasPrefix(root) && !FileManager.default.fileExists(atPath: clean.worktree))
+        #expect(repo.read("scratch.txt", in: dirty.worktree) == "mine\n", "kept: \(merged.stderr)")
+        #expect((try TestRepo.json(merged.stdout) as? [String: Any])?["trash"] is NSNull)
+    }
 }

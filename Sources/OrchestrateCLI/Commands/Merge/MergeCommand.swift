@@ -7,9 +7,10 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Land approved tasks on the target branch, in dependency order.",
         discussion: """
-            Each task is rebased in memory onto the current tip, its branch moved there, the
-            configured checks run on exactly that commit in its worktree, and the target moved
-            with a compare-and-swap. Exits 1 when any task did not land.
+            Each task is rebased in memory onto the current tip. With checks, the ready tasks
+            form batches (merge.batchSize): the checks run once, in a check slot, on the batch's
+            last commit; a failing batch is bisected to its first failing task, and the passing
+            part lands with one compare-and-swap. Exits 1 when any task did not land.
             """)
 
     @Argument(help: "Only these tasks (and the approved tasks they depend on).", completion: .taskIDs)
@@ -31,6 +32,12 @@ struct MergeCommand: ParsableCommand {
         case .table:
             if report.outcomes.isEmpty { Live.out("nothing to merge: no approved task") }
             for outcome in report.outcomes { Live.out(outcome.line(dryRun: report.dryRun)) }
+            if report.dryRun {
+                for batch in report.batches {
+                    let conflicts = batch.predictedConflicts.isEmpty ? "" : "\tpredicted conflicts: " + batch.predictedConflicts.joined(separator: "; ")
+                    Live.out("batch \(batch.number)\t\(batch.tasks.map(\.rawValue).joined(separator: " "))\tchecked once at \(batch.candidate.prefix(8))\(conflicts)")
+                }
+            }
         }
         if !report.dryRun && !report.allLanded { throw ExitCode(1) }
     }
@@ -62,6 +69,8 @@ extension MergeReport {
             "target": .string(target), "dryRun": .bool(dryRun), "startTip": .string(startTip), "endTip": .string(endTip),
             "landed": .array(outcomes.filter { $0.result == .landed }.map { .string($0.task.rawValue) }),
             "tasks": .array(outcomes.map(\.json)),
+            "batches": .array(batches.map(\.json)),
+            "checkRuns": .int(Int64(batches.reduce(0) { $0 + $1.runs.count })),
             "trash": trash.map { t in
                 [
                     "path": .string(t.path), "entries": .array(t.entries.map(JSONValue.string)),
